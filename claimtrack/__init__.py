@@ -1,0 +1,3 @@
+"""claimtrack: a claim and source-attribution tracker for fact-checkers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from claimtrack.cli.app import main
+
+main()

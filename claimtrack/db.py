@@ -1,0 +1,292 @@
+"""Engines and sessions: the only module that knows SQLite pragmas and connection URLs.
+
+One `Database` per process, built from `--db`, `CLAIMTRACK_DATABASE_URL` or the default file
+in the user data directory, and passed down (the CLI keeps it on the Typer context).
+Every command is one transaction: `with db.write() as session:` commits on success and rolls
+back on any error; `with db.read() as session:` cannot write at all.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from claimtrack.errors import ClaimtrackError, DatabaseError, ReadOnly
+
+#: Alembic revisions this code knows, oldest first; the last one is what the models describe.
+KNOWN_REVISIONS = ("0001_baseline",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+
+ENV_URL = "CLAIMTRACK_DATABASE_URL"
+ENV_USER = "CLAIMTRACK_USER"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: PostgreSQL advisory lock that serializes writers, so the event hash chain stays linear
+WRITE_LOCK_KEY = 7_220_417
+
+
+def default_path() -> Path:
+    """The embedded database file: claimtrack.db in the user data directory."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("claimtrack", appauthor=False)) / "claimtrack.db"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """`--db` (a path or a URL), else $CLAIMTRACK_DATABASE_URL, else the default file."""
+    value = db or os.environ.get(ENV_URL) or str(default_path())
+    if "://" not in value:
+        return "sqlite:///" + str(Path(value).expanduser().resolve())
+    scheme = value.split("://", 1)[0].lower()
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if scheme in ("sqlite", "sqlite+pysqlite"):
+        return value
+    raise DatabaseError(
+        f"unknown database scheme {scheme!r} in --db; expected a file path, "
+        "sqlite:///PATH or postgresql://USER@HOST/DBNAME"
+    )
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ***: safe for messages, logs and events."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def mask_secrets(message: str, url: str) -> str:
+    """Remove the password of `url` from an arbitrary message (a driver's error text)."""
+    try:
+        password = make_url(url).password
+    except Exception:
+        password = None
+    message = message.replace(url, mask_url(url))
+    if password:
+        message = message.replace(str(password), "***")
+    return message
+
+
+def current_user(explicit: str | None = None) -> str:
+    """Who is acting: --user, else $CLAIMTRACK_USER, else the OS login."""
+    if explicit:
+        return explicit
+    if os.environ.get(ENV_USER):
+        return os.environ[ENV_USER]
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers)
+        return "unknown"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the file (and its folder) readable by its owner only, before SQLite opens it."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _make_engine(url: str, *, readonly: bool, pooled: bool = True) -> Engine:
+    kwargs: dict[str, Any] = {}
+    if not pooled:
+        kwargs["poolclass"] = NullPool
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        _install_sqlite_recipe(engine, readonly=readonly)
+        return engine
+    if readonly:
+        kwargs["connect_args"] = {"options": "-c default_transaction_read_only=on"}
+    return create_engine(url, **kwargs)
+
+
+def _install_sqlite_recipe(engine: Engine, *, readonly: bool) -> None:
+    """pysqlite's own transaction handling breaks SAVEPOINT and DDL rollback: take it over."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if not readonly:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        else:
+            cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: a deferred transaction that later needs to
+        # write can fail with "database is locked" without the busy timeout ever applying.
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+class Database:
+    """A claimtrack database: its URL, its engines, and one-transaction sessions."""
+
+    def __init__(self, url: str, *, user: str | None = None) -> None:
+        self.url = url
+        self.user = current_user(user)
+        self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
+        self._engines: dict[bool, Engine] = {}
+        self._schema_checked = False
+
+    @classmethod
+    def open(cls, db: str | None = None, *, user: str | None = None) -> Database:
+        """Build from `--db`/env/default; the schema is created or checked on first use."""
+        return cls(resolve_url(db), user=user)
+
+    @property
+    def display_url(self) -> str:
+        return mask_url(self.url)
+
+    def engine(self, *, readonly: bool = False) -> Engine:
+        if readonly not in self._engines:
+            if self.dialect == "sqlite" and (path := _sqlite_path(self.url)) is not None:
+                _prepare_sqlite_file(path)
+            self._engines[readonly] = _make_engine(self.url, readonly=readonly)
+        return self._engines[readonly]
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
+
+    # ------------------------------------------------------------------ sessions
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: commit on success, roll back on any error."""
+        self.ensure_schema()
+        with self._translate_errors():
+            factory = sessionmaker(bind=self.engine(), expire_on_commit=False)
+            with factory.begin() as session:
+                session.info["user"] = self.user
+                session.info["dialect"] = self.dialect
+                if self.dialect == "postgresql":
+                    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction: SQLite `query_only`, PostgreSQL `READ ONLY`."""
+        self.ensure_schema()
+        with self._translate_errors():
+            factory = sessionmaker(bind=self.engine(readonly=True), expire_on_commit=False)
+            with factory() as session:
+                session.info["user"] = self.user
+                session.info["dialect"] = self.dialect
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+
+    @contextmanager
+    def _translate_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except ClaimtrackError:
+            raise
+        except sa_exc.DBAPIError as exc:
+            raise self._database_error(exc) from exc
+
+    def _database_error(self, exc: sa_exc.DBAPIError) -> ClaimtrackError:
+        original = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        original = mask_secrets(original, self.url)
+        lowered = original.lower()
+        if "readonly" in lowered or "read-only" in lowered or "read only" in lowered or "permission denied" in lowered:
+            return ReadOnly(f"cannot write to {self.display_url}: {original}")
+        if isinstance(exc, sa_exc.OperationalError):
+            return DatabaseError(f"cannot use database {self.display_url}: {original}")
+        return DatabaseError(f"database error on {self.display_url}: {original}")
+
+    # ------------------------------------------------------------------ schema
+
+    def revision(self) -> str | None:
+        """The Alembic revision stamped in the database, or None when it has none."""
+        with self._connect_checked() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def ensure_schema(self) -> None:
+        """Create the schema in an empty database; refuse foreign or newer ones.
+
+        An older embedded SQLite file is upgraded in place; a shared PostgreSQL database is
+        upgraded only on request (`claimtrack db upgrade`), since others may be using it.
+        """
+        if self._schema_checked:
+            return
+        with self._connect_checked() as connection:
+            inspector = inspect(connection)
+            tables = set(inspector.get_table_names())
+            revision = None
+            if "alembic_version" in tables:
+                revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if revision == HEAD_REVISION:
+            self._schema_checked = True
+            return
+        if revision is None and tables - {"alembic_version"}:
+            raise DatabaseError(
+                f"{self.display_url} is not a claimtrack database (it has tables but no claimtrack "
+                "schema revision); point --db at a new file or an empty database"
+            )
+        if revision is not None and revision not in KNOWN_REVISIONS:
+            raise DatabaseError(
+                f"{self.display_url} is at schema revision {revision}, newer than this claimtrack "
+                f"understands ({HEAD_REVISION}); upgrade claimtrack"
+            )
+        if revision is not None and self.dialect == "postgresql":
+            raise DatabaseError(
+                f"{self.display_url} is at schema revision {revision}; this claimtrack needs "
+                f"{HEAD_REVISION}: run `claimtrack db upgrade`"
+            )
+        self.upgrade()
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply migrations (see claimtrack.migrate)."""
+        from claimtrack.migrate import upgrade
+
+        with self._translate_errors():
+            upgrade(self.url, revision)
+        self._schema_checked = False
+        self.dispose()
+
+    @contextmanager
+    def _connect_checked(self) -> Iterator[Any]:
+        """A plain connection, with unreachable servers and non-databases as one clear line."""
+        if self.dialect == "sqlite" and (path := _sqlite_path(self.url)) is not None:
+            _prepare_sqlite_file(path)
+        # a pragma-free, read-only probe: looking at a foreign file must not change it
+        probe = _make_engine(self.url, readonly=True, pooled=False)
+        try:
+            with probe.connect() as connection:
+                yield connection
+        except sa_exc.DBAPIError as exc:
+            original = mask_secrets(str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc), self.url)
+            if "file is not a database" in original or "not a database" in original:
+                raise DatabaseError(f"{self.display_url} is not a claimtrack database ({original})") from exc
+            raise DatabaseError(f"cannot open database {self.display_url}: {original}") from exc
+        finally:
+            probe.dispose()

@@ -1,0 +1,103 @@
+"""Closed vocabularies shared by the models, the services and the CLI.
+
+Plain `StrEnum`s with no SQLAlchemy import, so the CLI can list valid values in `--help`
+without paying for the database layer. Values are stored as these strings and guarded by
+named CHECK constraints in the database.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActorKind(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    OUTLET = "outlet"
+    AGENCY = "agency"  # news agency / wire service: AFP, Reuters, AP
+    GOVERNMENT = "government"
+    UNSPECIFIED = "unspecified"  # "local media", "sources said": a source nobody can check
+
+
+class Stance(StrEnum):
+    ASSERTS = "asserts"
+    CONFIRMS = "confirms"
+    DENIES = "denies"
+    DISPUTES = "disputes"
+    RETRACTS = "retracts"
+    DECLINES_TO_COMMENT = "declines_to_comment"
+    DID_NOT_RESPOND = "did_not_respond"
+    REPORTS = "reports"  # neutral reporting: says it was said, takes no side
+
+
+#: stances that support a claim, and those that oppose it; the rest take no side
+SUPPORTING_STANCES = frozenset({Stance.ASSERTS, Stance.CONFIRMS})
+OPPOSING_STANCES = frozenset({Stance.DENIES, Stance.DISPUTES, Stance.RETRACTS})
+
+
+class QuoteKind(StrEnum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+
+
+class StatementStatus(StrEnum):
+    NORMAL = "normal"
+    RETRACTED = "retracted"  # the fact-checker withdrew this record (wrongly logged)
+    DEPRECATED = "deprecated"  # superseded; kept so nobody re-adds it
+
+
+class RelationType(StrEnum):
+    CONTRADICTS = "contradicts"
+    SUPPORTS = "supports"
+    SAME_AS = "same_as"
+    REFINES = "refines"
+
+
+class RelationStatus(StrEnum):
+    SUGGESTED = "suggested"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class Bound(StrEnum):
+    """How a figure is bounded: "more than 3,000" is (3000, MORE_THAN)."""
+
+    EXACT = "exact"
+    ABOUT = "about"
+    AT_LEAST = "at_least"
+    MORE_THAN = "more_than"
+    AT_MOST = "at_most"
+    LESS_THAN = "less_than"
+
+
+class Precision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class DocumentKind(StrEnum):
+    ARTICLE = "article"
+    DISPATCH = "dispatch"  # a wire story
+    POST = "post"  # social media: Telegram, Facebook, X/Twitter
+    BROADCAST = "broadcast"
+    PRESS_RELEASE = "press_release"
+    TRANSCRIPT = "transcript"
+    TRANSLATION = "translation"
+    OTHER = "other"
+
+
+def parse_choice(enum: type[StrEnum], value: str, field: str) -> StrEnum:
+    """Accept a vocabulary value case-insensitively, with '-' or ' ' for '_'.
+
+    Raises InvalidInput listing the valid values, e.g. "unknown stance 'deny'; expected one of …".
+    """
+    from claimtrack.errors import InvalidInput
+
+    cleaned = value.strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return enum(cleaned)
+    except ValueError:
+        valid = ", ".join(m.value for m in enum)
+        raise InvalidInput(f"unknown {field} {value!r}; expected one of: {valid}") from None

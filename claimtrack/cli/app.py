@@ -22,6 +22,7 @@ from claimtrack.cli import (
     db,
     demo,
     document,
+    edit,
     history,
     hop,
     log,
@@ -97,7 +98,7 @@ def root(
 
 
 for module in (db, stats, actor, document, claim, statement, hop, verdict, log, search,
-               conflicts, report, chain, audit, transfer, history, demo):
+               conflicts, report, chain, audit, transfer, history, edit, demo):
     module.register(app)
 
 

@@ -206,8 +206,8 @@ class Database:
     def _translate_errors(self) -> Iterator[None]:
         try:
             yield
-        except ClaimtrackError:
-            raise
+        except (ClaimtrackError, sa_exc.IntegrityError):
+            raise  # services translate integrity errors whose cause they know
         except sa_exc.DBAPIError as exc:
             raise self._database_error(exc) from exc
 

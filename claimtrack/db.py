@@ -268,6 +268,8 @@ class Database:
         """Apply migrations (see claimtrack.migrate)."""
         from claimtrack.migrate import upgrade
 
+        if self.dialect == "sqlite" and (path := _sqlite_path(self.url)) is not None:
+            _prepare_sqlite_file(path)
         with self._translate_errors():
             upgrade(self.url, revision)
         self._schema_checked = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -108,3 +109,164 @@ def record_event(
     session.add(event)
     session.flush()
     return event
+
+
+# --------------------------------------------------------------------------- verification
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """The first place where the stored chain differs from what its own contents imply.
+
+    `kind` is one of: altered (an event's contents or hash changed), deleted (an event is
+    missing), reordered (events were swapped or moved), inserted (an event that was never
+    appended sits in the chain), truncated (the expected head is no longer there).
+    """
+
+    event_id: int | None
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What `verify_chain` found: how many events it checked, the head, the first problem."""
+
+    events: int
+    head_id: int | None
+    head_hash: str | None
+    problem: ChainProblem | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _fields_with_id(event: Event, event_id: int) -> dict[str, Any]:
+    fields = hashed_fields(event)
+    fields["id"] = event_id
+    return fields
+
+
+@dataclass(frozen=True)
+class _Slot:
+    id: int
+    prev_hash: str | None
+    hash: str
+
+
+def _diagnose(event: Event, expected_id: int, expected_prev: str | None, slots: list[_Slot]) -> ChainProblem:
+    """Why `event` (found where event `expected_id` should be) breaks the chain.
+
+    Called once, on the first bad event, so the linear scans here cost nothing in the normal
+    case. The checks go from the most specific explanation to the most general.
+    """
+    recomputed = event_hash(event.prev_hash, hashed_fields(event))
+    content_ok = recomputed == event.hash
+    by_hash = {slot.hash: slot.id for slot in slots}
+    if event.id > expected_id:
+        missing = f"event {expected_id}" if event.id == expected_id + 1 else f"events {expected_id}-{event.id - 1}"
+        return ChainProblem(expected_id, "deleted", f"{missing} missing: the log jumps to event {event.id}")
+    if event.id < expected_id:
+        return ChainProblem(event.id, "inserted", f"event {event.id} appears twice in the log")
+    if content_ok and event.prev_hash != expected_prev:
+        if event.prev_hash in by_hash:
+            return ChainProblem(
+                event.id,
+                "reordered",
+                f"event {event.id} is out of order: it was appended after event "
+                f"{by_hash[event.prev_hash]}, not after event {expected_id - 1}",
+            )
+        return ChainProblem(
+            event.id,
+            "inserted",
+            f"event {event.id} does not follow event {expected_id - 1} (its previous-hash points to no "
+            "event in the log): events were deleted or inserted before it",
+        )
+    if not content_ok:
+        for slot in slots:
+            if slot.id == event.id:
+                continue
+            # this event's contents, hashed where another event sits, give that event's hash:
+            # the contents of two events were swapped or moved
+            if event_hash(slot.prev_hash, _fields_with_id(event, slot.id)) == slot.hash:
+                return ChainProblem(
+                    event.id,
+                    "reordered",
+                    f"event {event.id} holds the contents of event {slot.id}: events were swapped or reordered",
+                )
+            if event_hash(event.prev_hash, _fields_with_id(event, slot.id)) == event.hash:
+                return ChainProblem(
+                    event.id,
+                    "reordered",
+                    f"event {event.id} was recorded as event {slot.id}: events were renumbered or reordered",
+                )
+        following = next((slot for slot in slots if slot.id == event.id + 1), None)
+        if following is not None and following.prev_hash == recomputed and event.prev_hash == expected_prev:
+            return ChainProblem(
+                event.id, "altered", f"event {event.id} was altered: its stored hash was overwritten"
+            )
+        if event.prev_hash != expected_prev:
+            return ChainProblem(
+                event.id,
+                "altered",
+                f"event {event.id} was altered: its previous-hash and its hash no longer match the chain",
+            )
+        return ChainProblem(
+            event.id,
+            "altered",
+            f"event {event.id} was altered: its contents ({event.action} {event.object_type} "
+            f"{event.object_id}, by {event.user}) no longer match its recorded hash",
+        )
+    return ChainProblem(event.id, "altered", f"event {event.id} does not fit the chain")
+
+
+def verify_chain(session: Session, *, expect_head: str | None = None) -> ChainReport:
+    """Recompute the hash chain from the first event and report the first event that breaks it.
+
+    Detects altered, deleted (anywhere but at the newest end), reordered and inserted events.
+    Deleting the newest events leaves a shorter chain that is still valid; only a head hash
+    recorded earlier (`expect_head`) shows that, by no longer being in the chain.
+    """
+    rows = session.execute(select(Event).order_by(Event.id).execution_options(yield_per=1000)).scalars()
+    wanted_head = expect_head.strip().lower() if expect_head else None
+    expected_id = 1
+    expected_prev: str | None = None
+    count = 0
+    head: _Slot | None = None
+    seen_head = wanted_head is None
+    slots: list[_Slot] = []
+    problem: ChainProblem | None = None
+    for event in rows:
+        slots.append(_Slot(event.id, event.prev_hash, event.hash))
+        recomputed = event_hash(event.prev_hash, hashed_fields(event))
+        if event.id != expected_id or event.prev_hash != expected_prev or recomputed != event.hash:
+            # a swap puts a later event's contents here: the diagnosis needs the whole chain
+            slots.extend(_Slot(later.id, later.prev_hash, later.hash) for later in rows)
+            problem = _diagnose(event, expected_id, expected_prev, slots)
+            break
+        count += 1
+        head = slots[-1]
+        if event.hash == wanted_head:
+            seen_head = True
+        expected_id += 1
+        expected_prev = event.hash
+    if problem is None and not seen_head:
+        problem = ChainProblem(
+            None,
+            "truncated",
+            f"the expected head {expect_head} is not in the log: the events up to it were deleted or "
+            f"rewritten (the log now ends at event {head.id if head else 0})",
+        )
+    return ChainReport(
+        events=count,
+        head_id=head.id if head else None,
+        head_hash=head.hash if head else None,
+        problem=problem,
+    )
+
+
+def chain_head(session: Session) -> tuple[int, str] | None:
+    """The newest event's id and hash: record it elsewhere to detect later truncation."""
+    row = session.execute(select(Event.id, Event.hash).order_by(Event.id.desc()).limit(1)).first()
+    return (row.id, row.hash) if row else None

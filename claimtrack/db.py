@@ -11,18 +11,22 @@ from __future__ import annotations
 import getpass
 import os
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import exc as sa_orm_exc
 from sqlalchemy.pool import NullPool
 
-from claimtrack.errors import ClaimtrackError, DatabaseError, ReadOnly
+from claimtrack.errors import ClaimtrackError, ConcurrentEdit, DatabaseError, ReadOnly
+
+T = TypeVar("T")
 
 #: Alembic revisions this code knows, oldest first; the last one is what the models describe.
 KNOWN_REVISIONS = ("0001_baseline",)
@@ -33,6 +37,54 @@ ENV_USER = "CLAIMTRACK_USER"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: PostgreSQL advisory lock that serializes writers, so the event hash chain stays linear
 WRITE_LOCK_KEY = 7_220_417
+#: how often taking the write lock, and a whole `run_write` transaction, is tried
+BEGIN_ATTEMPTS = 5
+RETRY_ATTEMPTS = 5
+#: PostgreSQL SQLSTATEs after which re-running the whole transaction is safe
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+class Busy(DatabaseError):
+    """The database stayed locked or reported a conflict; the transaction may be re-run."""
+
+
+def _sqlstate(exc: sa_exc.DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+
+
+def is_transient(exc: sa_exc.DBAPIError) -> bool:
+    """Whether re-running the whole transaction may succeed: SQLite busy/locked, PostgreSQL
+    serialization failure, deadlock or lock timeout."""
+    if _sqlstate(exc) in TRANSIENT_SQLSTATES:
+        return True
+    message = str(exc.orig).lower() if exc.orig is not None else ""
+    return isinstance(exc, sa_exc.OperationalError) and (
+        "database is locked" in message or "database is busy" in message or "database table is locked" in message
+    )
+
+
+def _backoff(attempt: int) -> float:
+    """Jittered, growing waits so that retrying writers do not collide again in step."""
+    import random
+
+    return min(2.0, 0.05 * 2**attempt) * (0.5 + random.random())
+
+
+def _username(url: str) -> str | None:
+    try:
+        return make_url(url).username
+    except Exception:
+        return None
+
+
+def _stale_message(detail: str) -> str:
+    """StaleDataError names a table; say it for a person."""
+    match = re.search(r"table '(\w+)'", detail)
+    what = match.group(1).rstrip("s").replace("_", " ") if match else "the object"
+    return (
+        f"the {what} was changed by someone else since you read it; nothing was written: "
+        "re-read it and try again"
+    )
 
 
 def default_path() -> Path:
@@ -74,7 +126,10 @@ def mask_secrets(message: str, url: str) -> str:
         password = None
     message = message.replace(url, mask_url(url))
     if password:
-        message = message.replace(str(password), "***")
+        from urllib.parse import quote
+
+        for spelling in {str(password), quote(str(password), safe="")}:
+            message = message.replace(spelling, "***")
     return message
 
 
@@ -177,16 +232,61 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: commit on success, roll back on any error."""
+        """One write transaction: commit on success, roll back on any error.
+
+        Taking the write lock (SQLite `BEGIN IMMEDIATE`, the PostgreSQL advisory lock) is retried
+        a few times when the database stays busy, since nothing has happened yet at that point.
+        A transaction that fails later is not replayed here (the body of a `with` block cannot be
+        re-run); callers that can safely re-run their whole transaction use `run_write`.
+        """
         self.ensure_schema()
         with self._translate_errors():
             factory = sessionmaker(bind=self.engine(), expire_on_commit=False)
-            with factory.begin() as session:
-                session.info["user"] = self.user
-                session.info["dialect"] = self.dialect
+            session = self._begin_write(factory)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
+    def _begin_write(self, factory: sessionmaker[Session]) -> Session:
+        for attempt in range(1, BEGIN_ATTEMPTS + 1):
+            session = factory()
+            session.info["user"] = self.user
+            session.info["dialect"] = self.dialect
+            try:
+                session.begin()
+                session.connection()  # emits BEGIN IMMEDIATE now, not at the first query
                 if self.dialect == "postgresql":
                     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-                yield session
+                return session
+            except sa_exc.DBAPIError as exc:
+                session.rollback()
+                session.close()
+                if attempt == BEGIN_ATTEMPTS or not is_transient(exc):
+                    raise
+                time.sleep(_backoff(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def run_write(self, work: Callable[[Session], T], *, attempts: int = RETRY_ATTEMPTS) -> T:
+        """Run `work(session)` in a write transaction, re-running the WHOLE transaction when the
+        database reports a transient conflict (SQLite busy, PostgreSQL serialization failure or
+        deadlock), at most `attempts` times. `work` must do nothing outside the database that
+        cannot be repeated (no printing, no reading of a stream that cannot be rewound).
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.write() as session:
+                    return work(session)
+            except Busy:
+                if attempt == attempts:
+                    raise
+                self.dispose()  # a fresh connection: a broken one may be what failed
+                time.sleep(_backoff(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -208,6 +308,8 @@ class Database:
             yield
         except (ClaimtrackError, sa_exc.IntegrityError):
             raise  # services translate integrity errors whose cause they know
+        except sa_orm_exc.StaleDataError as exc:
+            raise ConcurrentEdit(_stale_message(str(exc))) from exc
         except sa_exc.DBAPIError as exc:
             raise self._database_error(exc) from exc
 
@@ -215,8 +317,26 @@ class Database:
         original = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         original = mask_secrets(original, self.url)
         lowered = original.lower()
-        if "readonly" in lowered or "read-only" in lowered or "read only" in lowered or "permission denied" in lowered:
-            return ReadOnly(f"cannot write to {self.display_url}: {original}")
+        if is_transient(exc):
+            # never "database is locked": say what happened and what to do
+            return Busy(
+                f"{self.display_url} stayed busy: another claimtrack kept it locked for longer than "
+                f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s (or the server reported a conflict); nothing was "
+                "written, try the command again"
+            )
+        if "permission denied" in lowered or "insufficientprivilege" in lowered or _sqlstate(exc) == "42501":
+            role = _username(self.url) or "your role"
+            return ReadOnly(
+                f"cannot write: the role {role!r} has read-only rights on {self.display_url} ({original}); "
+                "ask the database owner for write access or use a writer role"
+            )
+        if "read-only transaction" in lowered or "read only transaction" in lowered:
+            return ReadOnly(f"cannot write: this command opened {self.display_url} read-only ({original})")
+        if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+            return ReadOnly(
+                f"cannot write: {self.display_url} is read-only for you ({original}); check the file's "
+                "permissions and those of its folder"
+            )
         if isinstance(exc, sa_exc.OperationalError):
             return DatabaseError(f"cannot use database {self.display_url}: {original}")
         return DatabaseError(f"database error on {self.display_url}: {original}")

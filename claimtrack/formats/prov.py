@@ -1,0 +1,210 @@
+"""Export attribution chains as W3C PROV-O in JSON-LD (`claimtrack export --format prov`).
+
+The mapping (see docs/chains-and-audit.md, "PROV mapping"):
+
+- an actor is a `prov:Agent` (also `prov:Person` or `prov:Organization`);
+- a document is a `prov:Entity`, `prov:wasAttributedTo` its outlet, `prov:wasDerivedFrom` the
+  documents it relied on and `prov:hadPrimarySource` the primary documents its chains reach;
+- a statement is a `prov:Entity` (`ct:Statement`) `prov:wasAttributedTo` its speaker (an
+  anonymous speaker is a blank-node agent labelled with the descriptor); a statement reporting a
+  nested one `prov:wasQuotedFrom` it (direct quotes) or `prov:wasDerivedFrom` it;
+- a hop is a `prov:Entity` (`ct:Hop`): the statement as it appears in one document
+  (`prov:specializationOf` the statement, `dcterms:isPartOf` the document, `prov:value` the quote
+  there), `prov:wasDerivedFrom` and, when it quotes, `prov:wasQuotedFrom` the hop it relied on,
+  `prov:hadPrimarySource` the primary hop its chain ends at, `prov:wasInfluencedBy` the
+  intermediary actor, and `prov:wasAttributedTo` the speaker.
+
+Identifiers are URNs: `urn:claimtrack:document:12`, `urn:claimtrack:hop:7`, …; they are the
+database ids, so an export is stable for one database. Output is streamed node by node.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from claimtrack.queries.chains import (
+    ActorRef,
+    DocumentRef,
+    StatementRef,
+    _HopRow,
+    ancestor_hop_ids,
+    load_hops,
+    load_statements,
+    nested_statement_ids,
+    walk_back,
+)
+
+PROV = "http://www.w3.org/ns/prov#"
+CT = "https://claimtrack.org/ns#"
+
+CONTEXT: dict[str, Any] = {
+    "prov": PROV,
+    "ct": CT,
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+_PERSON_KINDS = {"person"}
+
+
+def uri(kind: str, ident: int) -> str:
+    return f"urn:claimtrack:{kind}:{ident}"
+
+
+def _ref(kind: str, ident: int) -> dict[str, str]:
+    return {"@id": uri(kind, ident)}
+
+
+def _refs(kind: str, idents: Iterable[int]) -> list[dict[str, str]]:
+    return [_ref(kind, i) for i in sorted(set(idents))]
+
+
+def _clean(node: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty values: JSON-LD treats an absent property and a null one alike."""
+    return {k: v for k, v in node.items() if v is not None and v != [] and v != ""}
+
+
+def actor_node(actor: ActorRef) -> dict[str, Any]:
+    kind = "prov:Person" if actor.kind in _PERSON_KINDS else "prov:Organization"
+    return _clean({
+        "@id": uri("actor", actor.id), "@type": ["prov:Agent", kind],
+        "rdfs:label": actor.name, "ct:key": actor.key, "ct:kind": actor.kind,
+    })
+
+
+def document_node(doc: DocumentRef, derived_from: set[int], primary: set[int]) -> dict[str, Any]:
+    return _clean({
+        "@id": uri("document", doc.id), "@type": ["prov:Entity", "ct:Document"],
+        "ct:key": doc.key, "ct:kind": doc.kind, "dcterms:title": doc.title, "schema:url": doc.url,
+        "dcterms:language": doc.language,
+        # a partial date ("2021-07", "~2021") is kept as written: xsd:date cannot say "some day in July"
+        "dcterms:issued": doc.published,
+        "prov:wasAttributedTo": _ref("actor", doc.outlet.id) if doc.outlet else None,
+        "prov:wasDerivedFrom": _refs("document", derived_from - {doc.id}),
+        "prov:hadPrimarySource": _refs("document", primary - {doc.id}),
+    })
+
+
+def _speaker(statement: StatementRef) -> dict[str, Any] | None:
+    if statement.speaker is not None:
+        return _ref("actor", statement.speaker.id)
+    if statement.speaker_descriptor:
+        # an anonymous speaker has no identity to link to: a blank node labelled as printed
+        return {"@id": f"_:anonymous-{statement.id}", "@type": "prov:Agent", "rdfs:label": statement.speaker_descriptor}
+    return None
+
+
+def statement_node(statement: StatementRef, nested: list[StatementRef]) -> dict[str, Any]:
+    # a parent that quotes (directly or partly) the nested statement quotes it; else it paraphrases
+    quoted = [n.id for n in nested if statement.quote_kind in ("direct", "mixed")]
+    derived = [n.id for n in nested if n.id not in quoted]
+    return _clean({
+        "@id": uri("statement", statement.id), "@type": ["prov:Entity", "ct:Statement"],
+        "ct:key": statement.key, "ct:claim": statement.claim_text, "ct:stance": statement.stance,
+        "prov:value": statement.quote, "ct:cue": statement.cue, "ct:channel": statement.channel,
+        "dcterms:date": statement.said, "ct:status": statement.status,
+        "prov:wasAttributedTo": _speaker(statement),
+        "prov:wasQuotedFrom": _refs("statement", quoted),
+        "prov:wasDerivedFrom": _refs("statement", derived),
+    })
+
+
+def hop_node(row: _HopRow, primary_hop: int | None) -> dict[str, Any]:
+    via = row.via_hop_id
+    return _clean({
+        "@id": uri("hop", row.id), "@type": ["prov:Entity", "ct:Hop"],
+        "ct:key": row.key, "ct:cue": row.cue, "prov:value": row.quote, "ct:primary": row.is_primary,
+        "prov:specializationOf": _ref("statement", row.statement.id),
+        "dcterms:isPartOf": _ref("document", row.document.id),
+        "prov:wasAttributedTo": _speaker(row.statement),
+        "prov:wasDerivedFrom": _ref("hop", via) if via is not None else None,
+        # quoting is a kind of derivation: only claimed when this document prints a quote
+        "prov:wasQuotedFrom": _ref("hop", via) if via is not None and row.quote else None,
+        "prov:hadPrimarySource": _ref("hop", primary_hop) if primary_hop not in (None, row.id) else None,
+        "prov:wasInfluencedBy": _ref("actor", row.via_actor.id) if row.via_actor else None,
+    })
+
+
+def _scope_hops(session: Session, claim: str | int | None, document: str | int | None) -> list[int]:
+    from claimtrack.models import Hop, Statement
+    from claimtrack.queries.lookup import get_claim, get_document
+
+    query = select(Hop.id)
+    if claim is not None:
+        query = query.join(Statement, Statement.id == Hop.statement_id).where(
+            Statement.claim_id == get_claim(session, claim).id
+        )
+    if document is not None:
+        query = query.where(Hop.document_id == get_document(session, document).id)
+    return list(session.scalars(query))
+
+
+def build_graph(session: Session, *, claim: str | int | None = None, document: str | int | None = None) -> Iterator[dict[str, Any]]:
+    """The PROV nodes, one at a time: agents, documents, statements, hops."""
+    from claimtrack.models import Statement
+
+    hop_ids = ancestor_hop_ids(session, _scope_hops(session, claim, document))
+    rows = load_hops(session, hop_ids)
+    statement_ids = {row.statement.id for row in rows.values()}
+    if claim is None and document is None:
+        statement_ids |= set(session.scalars(select(Statement.id)))  # statements not yet reported anywhere
+    statement_ids = nested_statement_ids(session, statement_ids)
+    statements = load_statements(session, statement_ids)
+
+    primary_of: dict[int, int | None] = {}
+    doc_derived: dict[int, set[int]] = {}
+    doc_primary: dict[int, set[int]] = {}
+    documents: dict[int, DocumentRef] = {}
+    actors: dict[int, ActorRef] = {}
+    for row in rows.values():
+        documents[row.document.id] = row.document
+        path, cycle_to = walk_back(row.id, rows)
+        end = rows[path[-1]]
+        primary_of[row.id] = end.id if cycle_to is None and end.is_primary else None
+        if row.via_hop_id is not None and row.via_hop_id in rows:
+            doc_derived.setdefault(row.document.id, set()).add(rows[row.via_hop_id].document.id)
+        if primary_of[row.id] is not None:
+            doc_primary.setdefault(row.document.id, set()).add(end.document.id)
+        for actor in (row.via_actor, row.document.outlet):
+            if actor is not None:
+                actors[actor.id] = actor
+    nested: dict[int, list[StatementRef]] = {}
+    for ref in statements.values():
+        if ref.speaker is not None:
+            actors[ref.speaker.id] = ref.speaker
+        if ref.parent_id is not None and ref.parent_id in statements:
+            nested.setdefault(ref.parent_id, []).append(ref)
+
+    for actor in sorted(actors.values(), key=lambda a: a.id):
+        yield actor_node(actor)
+    for doc in sorted(documents.values(), key=lambda d: d.id):
+        yield document_node(doc, doc_derived.get(doc.id, set()), doc_primary.get(doc.id, set()))
+    for sid in sorted(statements):
+        yield statement_node(statements[sid], nested.get(sid, []))
+    for hop_id in sorted(rows):
+        yield hop_node(rows[hop_id], primary_of[hop_id])
+
+
+def export_prov(session: Session, stream: TextIO, **options: Any) -> None:
+    """Write the chains as one PROV-O JSON-LD document: {"@context": …, "@graph": [ … ]}.
+
+    Options: `claim` / `document` (id or key) restrict the export to the chains of one claim or
+    one document; anything else the export command passes is ignored.
+    """
+    graph = build_graph(session, claim=options.get("claim"), document=options.get("document"))
+    stream.write('{\n  "@context": ')
+    stream.write(json.dumps(CONTEXT, ensure_ascii=False))
+    stream.write(',\n  "@graph": [')
+    first = True
+    for node in graph:
+        stream.write("\n    " if first else ",\n    ")
+        stream.write(json.dumps(node, ensure_ascii=False, sort_keys=True))
+        first = False
+    stream.write("\n  ]\n}\n")

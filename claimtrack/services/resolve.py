@@ -1,0 +1,137 @@
+"""Name resolution: from what a fact-checker types to one actor.
+
+Names match through aliases on their normalized form ("Alexey Navalny", "Alexeï Navalny" and
+"Alexei Navalny" are one spelling once folded). Without an exact match the closest aliases are
+offered as candidates; an actor is created only when the caller says so (`--new`), so a
+near-duplicate ("Alexei Navalni") is never created silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from claimtrack.errors import Ambiguous, InvalidInput, NotFound
+from claimtrack.models import Actor, ActorAlias
+from claimtrack.normalize import normalize_name
+
+#: rapidfuzz WRatio (0-100) at or above which an alias is offered as "did you mean"
+CANDIDATE_SCORE = 80.0
+MAX_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An actor whose alias is close to a typed name."""
+
+    actor_id: int
+    name: str  # the actor's display name
+    alias: str  # the spelling that matched
+    score: float  # 0-100
+
+    def describe(self) -> str:
+        via = "" if self.alias == self.name else f" (as {self.alias!r})"
+        return f"{self.name}{via} — actor {self.actor_id}, score {self.score:.0f}"
+
+
+def survivor(session: Session, actor: Actor) -> Actor:
+    """Follow merged_into_id to the actor that absorbed this one."""
+    seen: set[int] = set()
+    while actor.merged_into_id is not None and actor.id not in seen:
+        seen.add(actor.id)
+        actor = session.get(Actor, actor.merged_into_id)  # type: ignore[assignment]
+    return actor
+
+
+def find_exact(session: Session, name: str) -> list[Actor]:
+    """Live actors with an alias whose normalized form equals the name's (merges followed)."""
+    normalized = normalize_name(name)
+    if not normalized:
+        return []
+    rows = session.scalars(
+        select(Actor).join(ActorAlias, ActorAlias.actor_id == Actor.id).where(ActorAlias.normalized == normalized)
+    ).unique()
+    result: dict[int, Actor] = {}
+    for actor in rows:
+        live = survivor(session, actor)
+        result[live.id] = live
+    return sorted(result.values(), key=lambda a: a.id)
+
+
+def candidates(session: Session, name: str, *, limit: int = MAX_CANDIDATES,
+               min_score: float = CANDIDATE_SCORE) -> list[Candidate]:
+    """The actors whose aliases are closest to `name`, best first (one entry per actor)."""
+    from rapidfuzz import fuzz, process
+
+    normalized = normalize_name(name)
+    if not normalized:
+        return []
+    rows = session.execute(
+        select(ActorAlias.normalized, ActorAlias.alias, ActorAlias.actor_id)
+    ).all()
+    if not rows:
+        return []
+    choices = [row.normalized for row in rows]
+    # WRatio copes with word order and partial names ("Navalny" for "Alexei Navalny")
+    matches = process.extract(normalized, choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=min_score)
+    best: dict[int, Candidate] = {}
+    for _choice, score, index in matches:
+        row = rows[index]
+        actor = survivor(session, session.get(Actor, row.actor_id))  # type: ignore[arg-type]
+        if actor.id not in best or best[actor.id].score < score:
+            best[actor.id] = Candidate(actor.id, actor.name, row.alias, float(score))
+    return sorted(best.values(), key=lambda c: (-c.score, c.actor_id))[:limit]
+
+
+def _by_reference(session: Session, name: str) -> Actor | None:
+    """`#12` names actor 12 directly (what the interactive prompts pass on)."""
+    text = name.strip()
+    if text.startswith("#") and text[1:].isdigit():
+        actor = session.get(Actor, int(text[1:]))
+        if actor is None:
+            raise NotFound(f"actor {text[1:]} not found")
+        return survivor(session, actor)
+    return None
+
+
+def resolve_actor(session: Session, name: str, *, create: bool = False, kind: str | None = None) -> Actor:
+    """The one actor called `name` (an alias, any spelling that normalizes alike, `#id` or a key).
+
+    No match: create it when `create`, else raise Ambiguous naming the closest candidates
+    (or NotFound when nothing is close).
+    """
+    if name is None or not name.strip() or not normalize_name(name):
+        raise InvalidInput("actor name is empty; give a name such as 'Leonid Volkov'")
+    direct = _by_reference(session, name)
+    if direct is not None:
+        return direct
+    exact = find_exact(session, name)
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        listed = [f"{a.name} — actor {a.id} ({a.kind})" for a in exact]
+        raise Ambiguous(f"{len(exact)} actors are called {name!r}; name one with '#ID'", listed)
+    keyed = session.scalar(select(Actor).where(Actor.key == name.strip()))
+    if keyed is not None:
+        return survivor(session, keyed)
+    if create:
+        from claimtrack.services.actors import add_actor
+
+        return add_actor(session, name.strip(), kind=kind or "person", allow_similar=True)
+    close = candidates(session, name)
+    if close:
+        names = ", ".join(repr(c.name) for c in close)
+        raise Ambiguous(
+            f"no actor named {name!r}; did you mean: {names}? (use --new to create it)",
+            [c.describe() for c in close],
+        )
+    raise NotFound(f"no actor named {name!r} (use --new to create it)")
+
+
+def resolve_optional(session: Session, name: str | None, *, create: bool = False, kind: str | None = None) -> Actor | None:
+    """resolve_actor for optional options: None or blank gives None."""
+    if name is None or not name.strip():
+        return None
+    return resolve_actor(session, name, create=create, kind=kind)

@@ -1,0 +1,714 @@
+"""The claimtrack benchmark: one command, one table, every figure next to its baseline.
+
+    .venv/bin/python bench/run.py                       # N=100,000, SQLite and PostgreSQL, all parts
+    .venv/bin/python bench/run.py -n 1000000 --backends sqlite --parts import
+    .venv/bin/python bench/run.py -n 10000 --parts startup,latency,plans --json out.json
+
+Parts:
+- import   claimtrack's `import FILE --format jsonl` (a child process: wall time and peak RSS
+           from os.wait4) vs the raw load of the same rows into the same schema
+           (sqlite3 executemany / psycopg COPY, bench/rawload.py), both in this run;
+- latency  the public query functions, called in-process on the imported database (or the
+           raw-loaded one when the importer is missing): median of --runs after a warm-up,
+           each next to the plain SQL it boils down to;
+- plans    EXPLAIN (QUERY PLAN) of every SQL statement those functions issue; full scans listed;
+- startup  `claimtrack --help` and `claimtrack stats` wall time vs `python -c pass`.
+
+A measurement whose code is not there yet is skipped with the reason printed; the run goes on.
+Ratios are the figures to trust on a shared machine: numerator and baseline ran seconds apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (bench/ is a folder of scripts, not a package)
+import rawload  # noqa: E402
+
+PG_DEFAULT = "postgresql://claimtrack:claimtrack@127.0.0.1/claimtrack_test"
+CLAIMTRACK = str(Path(sys.executable).with_name("claimtrack"))
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    part: str
+    what: str
+    backend: str
+    value: float | None
+    unit: str
+    baseline: float | None = None
+    baseline_what: str = ""
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.baseline:
+            return None
+        return self.value / self.baseline
+
+
+@dataclass
+class Results:
+    rows: list[Row] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    plans: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        print(f"  {_format_row(row)}", flush=True)
+
+    def skip(self, what: str, reason: str) -> None:
+        self.skipped.append(f"{what}: {reason}")
+        print(f"  SKIP {what}: {reason}", flush=True)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# ----------------------------------------------------------------------------- databases
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def fresh_sqlite(path: Path) -> str:
+    from claimtrack.migrate import upgrade
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    url = sqlite_url(path)
+    upgrade(url)
+    return url
+
+
+def fresh_postgresql(admin_url: str, name: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    from claimtrack.db import resolve_url
+    from claimtrack.migrate import upgrade
+
+    admin = resolve_url(admin_url)
+    engine = create_engine(admin, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    return url
+
+
+def fresh_database(backend: str, args: argparse.Namespace, label: str) -> str:
+    if backend == "sqlite":
+        return fresh_sqlite(Path(args.workdir) / f"{label}-{args.n}.db")
+    return fresh_postgresql(args.pg_url, f"ct_bench_{label}_{args.n}")
+
+
+def existing_database(backend: str, args: argparse.Namespace, label: str) -> str | None:
+    """The URL of a database an earlier part (or run) loaded, if it holds statements."""
+    if backend == "sqlite":
+        path = Path(args.workdir) / f"{label}-{args.n}.db"
+        if not path.exists():
+            return None
+        url = sqlite_url(path)
+    else:
+        from sqlalchemy.engine import make_url
+
+        from claimtrack.db import resolve_url
+
+        url = make_url(resolve_url(args.pg_url)).set(database=f"ct_bench_{label}_{args.n}").render_as_string(
+            hide_password=False)
+    try:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"), poolclass=NullPool)
+        with engine.connect() as connection:
+            count = connection.execute(text("SELECT count(*) FROM statements")).scalar()
+        engine.dispose()
+    except Exception:
+        return None
+    return url if count else None
+
+
+# ----------------------------------------------------------------------------- import
+
+
+def dataset(args: argparse.Namespace) -> Path:
+    path = Path(args.workdir) / f"bench-{args.n}-seed{args.seed}.jsonl"
+    if not path.exists():
+        log(f"generating {args.n:,} statements -> {path}")
+        started = time.perf_counter()
+        counts = generate.write_jsonl(path, args.n, seed=args.seed, actors=args.actors)
+        log(f"generated in {time.perf_counter() - started:.1f} s: {counts}")
+    return path
+
+
+def importer_available() -> str | None:
+    """None when `claimtrack import --format jsonl` exists, else why not."""
+    done = subprocess.run([CLAIMTRACK, "import", "--help"], capture_output=True, text=True)
+    if done.returncode != 0:
+        return "`claimtrack import` does not exist yet (issue 9)"
+    if "--format" not in done.stdout:
+        return "`claimtrack import` has no --format option yet"
+    return None
+
+
+def run_child(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
+    """(wall seconds, peak RSS in MB, exit code, stderr tail) of one child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # wait4 gives this child's own rusage (RUSAGE_CHILDREN would mix in every earlier child)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    out = process.stdout.read().decode(errors="replace") if process.stdout else ""
+    err = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    rss_mb = usage.ru_maxrss // 1024  # kilobytes on Linux
+    return elapsed, rss_mb, process.returncode, (err or out)[-800:]
+
+
+def part_import(args: argparse.Namespace, results: Results, backend: str) -> None:
+    path = dataset(args)
+    n = args.n
+    log(f"import · {backend} · N={n:,}")
+    # the raw load first: it also leaves a database for the latency part when there is no importer
+    url = fresh_database(backend, args, "raw")
+    raw = (rawload.load_sqlite(path, url.removeprefix("sqlite:///")) if backend == "sqlite"
+           else rawload.load_postgresql(path, url))
+    raw_name = "sqlite3 executemany" if backend == "sqlite" else "psycopg COPY"
+    raw_rate = n / raw.db_seconds
+    results.add(Row("import", f"raw {raw_name} (db time only)", backend, raw_rate, "stmt/s",
+                    note=f"{raw.db_seconds:.1f} s in the database, {raw.seconds:.1f} s with parsing; "
+                         f"{sum(raw.rows.values()):,} rows"))
+    reason = importer_available()
+    if reason:
+        results.skip(f"claimtrack import ({backend})", reason)
+        return
+    url = fresh_database(backend, args, "import")
+    command = [CLAIMTRACK, "--db", url, "import", str(path), "--format", "jsonl"]
+    elapsed, rss_mb, code, tail = run_child(command)
+    if code != 0:
+        results.skip(f"claimtrack import ({backend})", f"exit {code}: {tail.strip()[-300:]}")
+        return
+    rate = n / elapsed
+    goal = 0.5 if backend == "sqlite" else 0.3
+    results.add(Row("import", "claimtrack import --format jsonl", backend, rate, "stmt/s", raw_rate, raw_name,
+                    f">= {goal:.0%} of raw", rate / raw_rate >= goal,
+                    f"{elapsed:.1f} s wall incl. start-up; vs raw incl. parsing: "
+                    f"{rate / (n / raw.seconds):.0%}"))
+    results.add(Row("import", "import peak RSS", backend, rss_mb, "MB", target="< 300 MB", met=rss_mb < 300,
+                    note=f"N={n:,}"))
+
+
+# ----------------------------------------------------------------------------- latency
+
+
+def timed(fn: Callable[[], Any], runs: int) -> float:
+    """Median milliseconds of `runs` calls after one warm-up call."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def _module(name: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError:
+        return None
+    except Exception as exc:  # another helper's module half-written: report, do not crash
+        return exc
+
+
+def _find(candidates: list[tuple[str, str]]) -> tuple[Callable[..., Any] | None, str]:
+    """The first (module, function) that exists, or None and why not."""
+    reasons = []
+    for module_name, function in candidates:
+        module = _module(module_name)
+        if isinstance(module, Exception):
+            reasons.append(f"{module_name} fails to import ({type(module).__name__}: {module})")
+            continue
+        if module is not None and callable(getattr(module, function, None)):
+            return getattr(module, function), f"{module_name}.{function}"
+        reasons.append(f"no {module_name}.{function}")
+    return None, "; ".join(reasons)
+
+
+def _call(fn: Callable[..., Any], session: Any, **wanted: Any) -> Any:
+    """Call fn(session, ...) passing only the keyword arguments its signature accepts."""
+    parameters = inspect.signature(fn).parameters
+    kwargs = {k: v for k, v in wanted.items() if k in parameters}
+    return fn(session, **kwargs)
+
+
+@dataclass
+class Targets:
+    """The objects the latency queries look at, found in the loaded database."""
+
+    typical_claim: int
+    big_claim: int
+    deep_document: int
+    deep_statement: int
+    search_text: str
+
+
+def find_targets(session: Any) -> Targets:
+    from sqlalchemy import text
+
+    def one(sql: str) -> Any:
+        return session.execute(text(sql)).scalar()
+
+    # the generator's claim c20 has opposing stances; c0..c9 are the 'big stories'
+    typical = one("SELECT id FROM claims WHERE key = 'c20'") or one("SELECT min(id) FROM claims")
+    big = one("SELECT claim_id FROM statements GROUP BY claim_id ORDER BY count(*) DESC LIMIT 1")
+    deep_statement = one("SELECT statement_id FROM hops GROUP BY statement_id ORDER BY count(*) DESC LIMIT 1")
+    deep_document = one(f"SELECT document_id FROM hops WHERE statement_id = {deep_statement} "
+                        "ORDER BY id DESC LIMIT 1")
+    return Targets(typical, big, deep_document, deep_statement, "police detained protest")
+
+
+# the plain SQL each query boils down to (named parameters; both backends)
+BASELINE_SQL = {
+    "claim": [
+        "SELECT s.id, s.stance, s.quote, s.cue, s.said_on, a.name, h.id, d.title, d.published_on, o.name "
+        "FROM statements s LEFT JOIN actors a ON a.id = s.speaker_id "
+        "LEFT JOIN hops h ON h.statement_id = s.id LEFT JOIN documents d ON d.id = h.document_id "
+        "LEFT JOIN actors o ON o.id = d.outlet_id WHERE s.claim_id = :claim ORDER BY s.stance, s.id",
+        "SELECT v.id, v.label, v.rating_value, a.name FROM verdicts v LEFT JOIN actors a ON a.id = v.reviewer_id "
+        "WHERE v.claim_id = :claim",
+        "SELECT id, source_claim_id, target_claim_id, type, status FROM claim_relations "
+        "WHERE source_claim_id = :claim OR target_claim_id = :claim",
+    ],
+    "conflicts_claim": [
+        "SELECT stance, count(*) FROM statements WHERE claim_id = :claim GROUP BY stance",
+        "SELECT id FROM claim_relations WHERE type = 'contradicts' AND (source_claim_id = :claim "
+        "OR target_claim_id = :claim)",
+        "SELECT c2.id, c2.quantity_value, c2.quantity_bound FROM claims c1 JOIN claims c2 "
+        "ON c2.quantity_subject = c1.quantity_subject AND c2.id <> c1.id WHERE c1.id = :claim",
+        "SELECT id, label FROM verdicts WHERE claim_id = :claim",
+    ],
+    "conflicts_all": [
+        "SELECT claim_id FROM statements GROUP BY claim_id HAVING "
+        "sum(CASE WHEN stance IN ('asserts', 'confirms') THEN 1 ELSE 0 END) > 0 AND "
+        "sum(CASE WHEN stance IN ('denies', 'disputes', 'retracts') THEN 1 ELSE 0 END) > 0 LIMIT 50",
+    ],
+    "chain": [
+        "WITH RECURSIVE walk(hop_id) AS (SELECT id FROM hops WHERE document_id = :document "
+        "UNION SELECT h.via_hop_id FROM hops h JOIN walk ON h.id = walk.hop_id WHERE h.via_hop_id IS NOT NULL) "
+        "SELECT h.id, h.via_hop_id, h.quote, d.title, d.published_on FROM hops h "
+        "JOIN documents d ON d.id = h.document_id WHERE h.id IN (SELECT hop_id FROM walk)",
+    ],
+}
+SEARCH_SQL = {
+    "sqlite": "SELECT rowid, bm25(claims_fts) AS r FROM claims_fts WHERE claims_fts MATCH :q ORDER BY r LIMIT 50",
+    "postgresql": "SELECT id FROM claims WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', :q) "
+                  "LIMIT 50",
+}
+
+
+def _baseline(session: Any, statements: list[str], params: dict[str, Any]) -> Callable[[], Any]:
+    from sqlalchemy import text
+
+    compiled = [text(sql) for sql in statements]
+
+    def run() -> Any:
+        for sql in compiled:
+            used = {k: v for k, v in params.items() if f":{k}" in sql.text}
+            session.execute(sql, used).fetchall()
+
+    return run
+
+
+class SqlRecorder:
+    """Collects the SQL an engine runs while active (for EXPLAIN)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.seen: list[tuple[str, Any]] = []
+
+    def __enter__(self) -> SqlRecorder:
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any, many: bool) -> None:
+        if not many and statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            self.seen.append((statement, parameters))
+
+
+def explain(session: Any, backend: str, statement: str, parameters: Any) -> list[str]:
+    raw = session.connection().connection.driver_connection
+    cursor = raw.cursor()
+    try:
+        if backend == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters or ())
+            return [row[3] for row in cursor.fetchall()]
+        cursor.execute("EXPLAIN " + statement, parameters or None)
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+def full_scans(backend: str, plan: list[str]) -> list[str]:
+    if backend == "sqlite":
+        # "SCAN t" reads a whole table (or whole index); FTS virtual tables, CTEs and subquery
+        # results are not table scans
+        return [line for line in plan if line.startswith("SCAN ") and "VIRTUAL TABLE" not in line
+                and not line.startswith(("SCAN walk", "SCAN CONSTANT", "SCAN (subquery", "SCAN nest"))
+                and " USING INTEGER PRIMARY KEY" not in line]
+    return [line.strip() for line in plan if "Seq Scan" in line]
+
+
+def latency_cases(backend: str, t: Targets) -> list[dict[str, Any]]:
+    """name, target ms, candidate public functions with their keyword arguments, baseline SQL."""
+    return [
+        {"name": "report claim (data) · typical claim", "target": 50, "baseline": "claim",
+         "params": {"claim": t.typical_claim},
+         "candidates": [("claimtrack.reports.claim", "build_claim_report"),
+                        ("claimtrack.reports.data", "claim_report"),
+                        ("claimtrack.queries.reports", "claim_report"),
+                        ("claimtrack.reports.claim", "claim_report"),
+                        ("claimtrack.reports", "claim_report")],
+         "kwargs": {"claim_id": t.typical_claim, "claim": t.typical_claim}},
+        {"name": "report claim (data) · biggest claim", "target": 50, "baseline": "claim",
+         "params": {"claim": t.big_claim},
+         "candidates": [("claimtrack.reports.claim", "build_claim_report"),
+                        ("claimtrack.reports.data", "claim_report"),
+                        ("claimtrack.queries.reports", "claim_report"),
+                        ("claimtrack.reports.claim", "claim_report"),
+                        ("claimtrack.reports", "claim_report")],
+         "kwargs": {"claim_id": t.big_claim, "claim": t.big_claim}},
+        {"name": "conflicts --claim · typical claim", "target": 50, "baseline": "conflicts_claim",
+         "params": {"claim": t.typical_claim},
+         "candidates": [("claimtrack.queries.conflicts", "find_conflicts")],
+         "kwargs": {"claim_id": t.typical_claim}},
+        {"name": "conflicts --claim · biggest claim", "target": 50, "baseline": "conflicts_claim",
+         "params": {"claim": t.big_claim},
+         "candidates": [("claimtrack.queries.conflicts", "find_conflicts")],
+         "kwargs": {"claim_id": t.big_claim}},
+        {"name": "conflicts (global, first page of 50)", "target": 1000, "baseline": "conflicts_all",
+         "params": {}, "candidates": [("claimtrack.queries.conflicts", "find_conflicts")],
+         "kwargs": {"limit": 50}},
+        {"name": "chain · document at depth 10", "target": 20, "baseline": "chain",
+         "params": {"document": t.deep_document},
+         "candidates": [("claimtrack.queries.chains", "document_chain")],
+         "kwargs": {"document_id": t.deep_document}},
+        {"name": "chain · statement with 10 hops", "target": 20, "baseline": None, "params": {},
+         "candidates": [("claimtrack.queries.chains", "statement_chain")],
+         "kwargs": {"statement_id": t.deep_statement}},
+        {"name": f"search '{t.search_text}'", "target": 100, "baseline": "search",
+         "params": {"q": t.search_text if backend == "postgresql" else '"police" OR "detained" OR "protest"'},
+         "candidates": [("claimtrack.queries.search", "search"),
+                        ("claimtrack.queries.search", "search_all")],
+         "kwargs": {"text": t.search_text, "query": t.search_text, "limit": 50}},
+        {"name": "audit (whole database)", "target": 30_000, "baseline": None, "params": {},
+         "candidates": [("claimtrack.checks", "run_audit"), ("claimtrack.checks.audit", "run_audit"),
+                        ("claimtrack.checks", "audit"), ("claimtrack.checks.audit", "audit")],
+         "kwargs": {}, "runs": 1},
+    ]
+
+
+def part_latency(args: argparse.Namespace, results: Results, backend: str, plans: bool) -> None:
+    from claimtrack.db import Database
+
+    url = existing_database(backend, args, "import")
+    source = "imported"
+    if url is None:
+        url = existing_database(backend, args, "raw")
+        source = "raw-loaded (no imported database)"
+    if url is None:
+        results.skip(f"latency ({backend})", f"no N={args.n:,} database: run --parts import first")
+        return
+    log(f"latency · {backend} · N={args.n:,} · {source} database")
+    database = Database(url, user="bench")
+    if backend == "postgresql":
+        # a bulk load leaves the planner without statistics until autovacuum gets to it
+        import psycopg
+
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+            conn.execute("ANALYZE")
+    with database.read() as session:
+        targets = find_targets(session)
+        log(f"targets: {targets}")
+        engine = session.get_bind()
+        for case in latency_cases(backend, targets):
+            fn, where = _find(case["candidates"])
+            baseline_ms = None
+            if case["baseline"] == "search":
+                sql = [SEARCH_SQL[backend]]
+            else:
+                sql = BASELINE_SQL.get(case["baseline"] or "", [])
+            if sql:
+                try:
+                    baseline_ms = timed(_baseline(session, sql, case["params"]), args.runs)
+                except Exception as exc:
+                    session.rollback()
+                    results.skip(f"baseline of {case['name']} ({backend})", f"{type(exc).__name__}: {exc}"[:200])
+            if fn is None:
+                if baseline_ms is not None:
+                    results.add(Row("latency", f"{case['name']} — plain SQL only", backend, baseline_ms, "ms",
+                                    note="public function not there yet"))
+                results.skip(f"{case['name']} ({backend})", where)
+                continue
+            call = lambda fn=fn, case=case: _call(fn, session, **case["kwargs"])  # noqa: E731
+            try:
+                with SqlRecorder(engine) as recorder:
+                    call()
+                ms = timed(call, case.get("runs", args.runs))
+            except Exception as exc:
+                session.rollback()
+                results.skip(f"{case['name']} ({backend})", f"{where} raised {type(exc).__name__}: {exc}"[:300])
+                continue
+            results.add(Row("latency", case["name"], backend, ms, "ms", baseline_ms,
+                            "plain SQL" if baseline_ms is not None else "", f"< {case['target']} ms",
+                            ms < case["target"], f"{where}; {len(recorder.seen)} SQL statements"))
+            if plans:
+                record_plans(results, session, backend, case["name"], recorder.seen)
+
+
+def record_plans(results: Results, session: Any, backend: str, name: str, seen: list[tuple[str, Any]]) -> None:
+    distinct: dict[str, Any] = {}
+    for statement, parameters in seen:
+        distinct.setdefault(statement, parameters)
+    for statement, parameters in distinct.items():
+        try:
+            plan = explain(session, backend, statement, parameters)
+        except Exception as exc:
+            session.rollback()
+            plan = [f"EXPLAIN failed: {type(exc).__name__}: {exc}"]
+        scans = full_scans(backend, plan)
+        results.plans.append({"query": name, "backend": backend, "sql": " ".join(statement.split())[:600],
+                              "plan": plan, "full_scans": scans})
+
+
+# ----------------------------------------------------------------------------- startup
+
+
+def wall(command: list[str], runs: int, env: dict[str, str] | None = None) -> tuple[float, int]:
+    samples = []
+    code = 0
+    subprocess.run(command, capture_output=True, env=env)  # warm the page cache
+    for _ in range(runs):
+        started = time.perf_counter()
+        code = subprocess.run(command, capture_output=True, env=env).returncode
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), code
+
+
+def demo_database(args: argparse.Namespace) -> str | None:
+    """A demo-sized database: `claimtrack demo` if it can build one, else the packaged demo file."""
+    path = Path(args.workdir) / "demo.db"
+    if path.exists():
+        return str(path)
+    for command in ([CLAIMTRACK, "--db", str(path), "demo", "--no-open"],
+                    [CLAIMTRACK, "--db", str(path), "demo"]):
+        done = subprocess.run(command, capture_output=True, text=True, input="")
+        if done.returncode == 0 and path.exists():
+            return str(path)
+    demo_file = ROOT / "claimtrack" / "data" / "demo.jsonl"
+    if demo_file.exists() and importer_available() is None:
+        path.unlink(missing_ok=True)
+        done = subprocess.run([CLAIMTRACK, "--db", str(path), "import", str(demo_file), "--format", "jsonl"],
+                              capture_output=True, text=True)
+        if done.returncode == 0:
+            return str(path)
+    return None
+
+
+def part_startup(args: argparse.Namespace, results: Results) -> None:
+    log("startup")
+    runs = max(5, args.runs)
+    python_ms, _ = wall([sys.executable, "-c", "pass"], runs)
+    results.add(Row("startup", "python -c pass", "-", python_ms, "ms"))
+    help_ms, code = wall([CLAIMTRACK, "--help"], runs)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import atexit, sys\n"
+         "atexit.register(lambda: print('sqlalchemy' in sys.modules, file=sys.stderr))\n"
+         "sys.argv = ['claimtrack', '--help']\nfrom claimtrack.cli.app import main\nmain()"],
+        capture_output=True, text=True)
+    imported = probe.stderr.strip().splitlines()[-1:] == ["True"]
+    results.add(Row("startup", "claimtrack --help", "-", help_ms, "ms", python_ms, "python -c pass", "< 150 ms",
+                    help_ms < 150 and not imported,
+                    f"SQLAlchemy imported: {'yes' if imported else 'no'}; exit {code}"))
+    demo = demo_database(args)
+    if demo is None:
+        results.skip("claimtrack stats on the demo database", "no demo database could be built yet")
+        return
+    stats_ms, code = wall([CLAIMTRACK, "--db", demo, "stats"], runs)
+    results.add(Row("startup", "claimtrack stats (demo db)", "sqlite", stats_ms, "ms", python_ms, "python -c pass",
+                    "< 600 ms", stats_ms < 600 and code == 0, f"exit {code}"))
+    stats_json, code = wall([CLAIMTRACK, "--db", demo, "stats", "--json"], runs)
+    results.add(Row("startup", "claimtrack stats --json (demo db)", "sqlite", stats_json, "ms", python_ms,
+                    "python -c pass", "< 600 ms", stats_json < 600 and code == 0, f"exit {code}"))
+    for label, command in (("conflicts", ["conflicts", "--json"]), ("audit", ["audit", "--json"])):
+        ms, code = wall([CLAIMTRACK, "--db", demo, *command], max(3, runs // 2))
+        if code in (0, 1):  # audit exits 1 when it finds problems
+            results.add(Row("startup", f"claimtrack {' '.join(command)} (demo db)", "sqlite", ms, "ms",
+                            python_ms, "python -c pass", "< 600 ms", ms < 600, f"exit {code}"))
+        else:
+            results.skip(f"claimtrack {label} CLI wall time", f"exit {code}")
+
+
+def part_cli_large(args: argparse.Namespace, results: Results, backend: str) -> None:
+    """CLI wall time of a couple of read commands on the N-statement database."""
+    url = existing_database(backend, args, "import") or existing_database(backend, args, "raw")
+    if url is None:
+        return
+    log(f"cli wall time · {backend} · N={args.n:,}")
+    runs = max(3, args.runs // 2)
+    for label, command in (("stats --json", ["stats", "--json"]),
+                           ("conflicts --claim c20 --json", ["conflicts", "--claim", "c20", "--json"]),
+                           ("report claim c20 --json", ["report", "claim", "c20", "--json"])):
+        ms, code = wall([CLAIMTRACK, "--db", url, *command], runs)
+        if code == 0:
+            results.add(Row("cli", f"claimtrack {label} (N db)", backend, ms, "ms", note="wall, incl. start-up"))
+        else:
+            results.skip(f"claimtrack {label} on N db ({backend})", f"exit {code}")
+
+
+# ----------------------------------------------------------------------------- output
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "stmt/s":
+        return f"{value:,.0f}"
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def _format_row(row: Row) -> str:
+    ratio = f"{row.ratio:.2f}×" if row.ratio is not None else ""
+    met = {True: "met", False: "MISSED", None: ""}[row.met]
+    return (f"{row.part:8} {row.backend:10} {row.what[:46]:46} {_fmt(row.value, row.unit):>10} {row.unit:6} "
+            f"{_fmt(row.baseline, row.unit):>10} {ratio:>7} {row.target:>16} {met:6} {row.note}")
+
+
+def machine() -> dict[str, Any]:
+    import sqlite3
+
+    info: dict[str, Any] = {
+        "nproc": os.cpu_count(), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+    }
+    try:
+        with open("/proc/meminfo") as handle:
+            info["memory_gb"] = round(int(handle.readline().split()[1]) / 1024 / 1024, 1)
+        info["load_avg"] = os.getloadavg()
+    except OSError:
+        pass
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_DEFAULT, connect_timeout=3) as connection:
+            info["postgresql"] = connection.execute("SHOW server_version").fetchone()[0]
+    except Exception:
+        info["postgresql"] = "unreachable"
+    import sqlalchemy
+
+    info["sqlalchemy"] = sqlalchemy.__version__
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="claimtrack benchmark (see bench/README.md)")
+    parser.add_argument("-n", type=int, default=100_000, help="statements in the synthetic archive")
+    parser.add_argument("--backends", default="sqlite,postgresql", help="comma list: sqlite,postgresql")
+    parser.add_argument("--parts", default="import,latency,plans,startup,cli",
+                        help="comma list: import,latency,plans,startup,cli")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per latency figure (median)")
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--actors", type=int, default=generate.DEFAULT_ACTORS)
+    parser.add_argument("--workdir", default="/tmp/claimtrack-bench", help="datasets and SQLite files")
+    parser.add_argument("--pg-url", default=os.environ.get("CLAIMTRACK_BENCH_POSTGRES_URL", PG_DEFAULT),
+                        help="a PostgreSQL URL whose role may CREATE DATABASE")
+    parser.add_argument("--json", dest="json_out", help="also write the results (and plans) as JSON here")
+    args = parser.parse_args(argv)
+    Path(args.workdir).mkdir(parents=True, exist_ok=True)
+    parts = set(args.parts.split(","))
+    backends = [b for b in args.backends.split(",") if b]
+
+    results = Results()
+    info = machine()
+    log(f"machine: {info}")
+    for backend in backends:
+        if backend == "postgresql" and info.get("postgresql") == "unreachable":
+            results.skip("postgresql", f"cannot reach {args.pg_url}")
+            continue
+        if "import" in parts:
+            part_import(args, results, backend)
+        if "latency" in parts or "plans" in parts:
+            part_latency(args, results, backend, plans="plans" in parts)
+        if "cli" in parts:
+            part_cli_large(args, results, backend)
+    if "startup" in parts:
+        part_startup(args, results)
+
+    print()
+    print(f"claimtrack benchmark · N={args.n:,} · seed {args.seed} · {info['nproc']} cores · "
+          f"Python {info['python']} · SQLite {info['sqlite']} · PostgreSQL {info.get('postgresql')}")
+    print(f"{'part':8} {'backend':10} {'what':46} {'value':>10} {'unit':6} {'baseline':>10} {'ratio':>7} "
+          f"{'target':>16} {'':6} note")
+    for row in results.rows:
+        print(_format_row(row))
+    scans = [p for p in results.plans if p["full_scans"]]
+    print(f"\nquery plans: {len(results.plans)} statements explained, {len(scans)} with full scans "
+          "(each shape listed once):")
+    shown: set[tuple[str, str]] = set()
+    for p in scans:
+        shape = (p["backend"], re.sub(r"IN \([^)]*\)", "IN (…)", p["sql"])[:160])
+        if shape in shown:
+            continue
+        shown.add(shape)
+        print(f"  [{p['backend']}] {p['query']}: {'; '.join(p['full_scans'])}\n      {shape[1]}")
+    for line in results.skipped:
+        print(f"skipped: {line}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(
+            {"n": args.n, "seed": args.seed, "machine": info,
+             "rows": [asdict(r) | {"ratio": r.ratio} for r in results.rows],
+             "plans": results.plans, "skipped": results.skipped}, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -320,7 +320,7 @@ class Database:
         if is_transient(exc):
             # never "database is locked": say what happened and what to do
             return Busy(
-                f"{self.display_url} stayed busy: another claimtrack kept it locked for longer than "
+                f"{self.display_url} stayed busy: another claimtrack was writing to it for longer than "
                 f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s (or the server reported a conflict); nothing was "
                 "written, try the command again"
             )

@@ -1,9 +1,157 @@
-"""(placeholder: filled in by its issue)"""
+"""`claimtrack report claim|speaker|outlet|timeline`: the reports a fact-checker sends an editor.
+
+Every report prints for the terminal (Rich), or `--json` (keys in docs/reports.md), or
+`--markdown`; `--output FILE.html|FILE.svg` also writes it as a standalone file.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from claimtrack.cli.context import read_session
+
+report_app = typer.Typer(help="Reports on a claim, a speaker, an outlet, or a timeline.", no_args_is_help=True)
+
+_SUFFIXES = (".html", ".htm", ".svg")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON (see docs/reports.md).")]
+MarkdownOption = Annotated[bool, typer.Option("--markdown", help="Print the report as Markdown.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", help="Also write the report to FILE.html or FILE.svg (to send to an editor).")
+]
+
+
+def check_output_path(output: Path | None) -> None:
+    """Refuse an export file we cannot write before doing any work."""
+    if output is None:
+        return
+    if output.suffix.lower() not in _SUFFIXES:
+        raise typer.BadParameter(f"{output}: write FILE.html or FILE.svg", param_hint="'--output'")
+    if not output.parent.resolve().is_dir():
+        raise typer.BadParameter(f"{output}: folder {output.parent} does not exist", param_hint="'--output'")
+
+
+def deliver(*, json_data: Callable[[], Any], renderables: Callable[[], list[Any]], markdown_text: Callable[[], str],
+            as_json: bool, markdown: bool, output: Path | None, title: str, notes: list[str] | None = None) -> None:
+    """Print a report in the chosen form, and export it when asked."""
+    from claimtrack.cli.output import console, emit_json, err_console
+
+    if as_json and markdown:
+        raise typer.BadParameter("choose one of --json and --markdown", param_hint="'--json' / '--markdown'")
+    if as_json:
+        emit_json(json_data())
+        for note in notes or []:
+            err_console.print(note, highlight=False, markup=False, soft_wrap=True)
+    elif markdown:
+        sys.stdout.write(markdown_text())
+    else:
+        for renderable in renderables():
+            console.print(renderable)
+    if output is not None:
+        from claimtrack.reports.common import export
+
+        export(renderables(), output, title)
+        err_console.print(f"Wrote {output}", highlight=False, markup=False)
+
+
+@report_app.command("claim")
+def report_claim(
+    ctx: typer.Context,
+    claim: Annotated[str, typer.Argument(help="The claim's id or key.")],
+    as_json: JsonOption = False,
+    markdown: MarkdownOption = False,
+    output: OutputOption = None,
+) -> None:
+    """One claim: its statements grouped by stance in side-by-side columns (speaker and role,
+    quote, cue, date, outlet and attribution chain), its relations, its verdicts and their
+    history, and the conflicts it is part of."""
+    check_output_path(output)
+    from claimtrack.queries.lookup import get_claim
+    from claimtrack.queries.reports import claim_report
+    from claimtrack.reports.views import claim_markdown, claim_renderables
+
+    with read_session(ctx) as session:
+        report = claim_report(session, get_claim(session, claim))
+    deliver(json_data=report.to_dict, renderables=lambda: claim_renderables(report),
+            markdown_text=lambda: claim_markdown(report), as_json=as_json, markdown=markdown, output=output,
+            title=f"claimtrack · claim {report.claim.id}")
+
+
+@report_app.command("speaker")
+def report_speaker(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The speaker's name or alias, id or key.")],
+    as_json: JsonOption = False,
+    markdown: MarkdownOption = False,
+    output: OutputOption = None,
+) -> None:
+    """A speaker's track record: statements by stance and status, the verdicts on claims they
+    made, where they contradicted themselves, and the outlets that carried them."""
+    check_output_path(output)
+    from claimtrack.queries.conflicts import resolve_actor
+    from claimtrack.queries.reports import speaker_report
+    from claimtrack.reports.views import speaker_markdown, speaker_renderables
+
+    with read_session(ctx) as session:
+        report = speaker_report(session, resolve_actor(session, name))
+    deliver(json_data=report.to_dict, renderables=lambda: speaker_renderables(report),
+            markdown_text=lambda: speaker_markdown(report), as_json=as_json, markdown=markdown, output=output,
+            title=f"claimtrack · {report.actor.name}")
+
+
+@report_app.command("outlet")
+def report_outlet(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The outlet's name or alias, id or key.")],
+    as_json: JsonOption = False,
+    markdown: MarkdownOption = False,
+    output: OutputOption = None,
+) -> None:
+    """What an outlet reported and how it attributed it (direct / indirect / vague /
+    unattributed shares), and which intermediaries and outlets it relies on."""
+    check_output_path(output)
+    from claimtrack.queries.conflicts import resolve_actor
+    from claimtrack.queries.reports import outlet_report
+    from claimtrack.reports.views import outlet_markdown, outlet_renderables
+
+    with read_session(ctx) as session:
+        report = outlet_report(session, resolve_actor(session, name))
+    deliver(json_data=report.to_dict, renderables=lambda: outlet_renderables(report),
+            markdown_text=lambda: outlet_markdown(report), as_json=as_json, markdown=markdown, output=output,
+            title=f"claimtrack · {report.actor.name}")
+
+
+@report_app.command("timeline")
+def report_timeline(
+    ctx: typer.Context,
+    claim: Annotated[str | None, typer.Option("--claim", help="Only this claim (id or key).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only events on or after this date (YYYY[-MM[-DD]]).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many events.")] = 200,
+    as_json: JsonOption = False,
+    markdown: MarkdownOption = False,
+    output: OutputOption = None,
+) -> None:
+    """Said, reported and reviewed events in date order, each date shown at its precision
+    ("2021-04", "~2021")."""
+    check_output_path(output)
+    from claimtrack.dates import parse_optional_date
+    from claimtrack.queries.lookup import get_claim
+    from claimtrack.queries.reports import timeline
+    from claimtrack.reports.views import timeline_markdown, timeline_notes, timeline_renderables
+
+    since_date = parse_optional_date(since, "--since")
+    with read_session(ctx) as session:
+        claim_id = get_claim(session, claim).id if claim is not None else None
+        report = timeline(session, claim_id, since_date.start if since_date else None, limit)
+    deliver(json_data=report.to_dict, renderables=lambda: timeline_renderables(report),
+            markdown_text=lambda: timeline_markdown(report), as_json=as_json, markdown=markdown, output=output,
+            title="claimtrack · timeline", notes=timeline_notes(report))
 
 
 def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the root app."""
+    app.add_typer(report_app, name="report")

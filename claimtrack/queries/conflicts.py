@@ -1,0 +1,811 @@
+"""Conflict detection: find claims that cannot all be right and line their sides up.
+
+Five kinds (docs/reports.md): opposing stances on one claim (`stance`), a `contradicts` relation
+between two claims (`relation`), different figures for one counted thing (`quantity`), a speaker
+who supported and opposed the same claim (`reversal`), and verdicts that disagree (`verdict`).
+
+How it stays fast on a million statements: every kind first finds its *candidates* with one
+aggregate query (GROUP BY / HAVING over the indexed foreign keys, or a column-only scan for
+quantities), which also yields the severity; candidates are sorted, and only the requested page
+is loaded in detail. With `claim_id`, every query is restricted through the claim_id indexes.
+
+Retracted and deprecated records are never dropped silently: inside a conflict they are listed
+with their status; a conflict that exists *only* because of such records is left out unless
+`include_retracted` is set, and the number left out is returned (`hidden_retracted`) so the
+caller can say so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from claimtrack.dates import PartialDate
+from claimtrack.errors import Ambiguous, NotFound
+from claimtrack.models import Actor, ActorAlias, Affiliation, Claim, ClaimRelation, Hop, Statement, Verdict
+from claimtrack.normalize import fold, normalize_name
+from claimtrack.queries.ratings import normalize_rating
+from claimtrack.vocab import OPPOSING_STANCES, SUPPORTING_STANCES, Bound, RelationStatus, RelationType
+
+KINDS: tuple[str, ...] = ("stance", "reversal", "relation", "quantity", "verdict")
+
+#: what each kind means, shown with every conflict (and in docs/reports.md)
+EXPLANATIONS: dict[str, str] = {
+    "stance": "Statements on the same claim take opposing stances: one side asserts or confirms "
+              "it, the other denies, disputes or retracts it.",
+    "reversal": "One speaker both supported the claim (asserts/confirms) and opposed it "
+                "(denies/disputes/retracts).",
+    "relation": "The two claims are linked by a 'contradicts' relation, so both cannot be true. "
+                "A suggested relation (found by similarity) is marked until a person confirms it.",
+    "quantity": "Claims count the same thing with different figures. The bounds (exact, about "
+                "±25%, at least, more than, at most, less than) decide whether the figures are "
+                "compatible (can all be true at once) or incompatible.",
+    "verdict": "Fact-checkers' verdicts on the claim disagree once placed on one 0–1 scale "
+               "(0 = false, 1 = true): numeric ratings by best/worst, labels by a fixed table.",
+}
+
+HIGH, MEDIUM, LOW = 3, 2, 1
+SEVERITY_LABELS = {HIGH: "high", MEDIUM: "medium", LOW: "low"}
+
+#: how many items of one side are loaded in detail; the side's full size is in side_totals
+SIDE_CAP = 25
+
+#: "about" a figure is read as within this fraction of it
+ABOUT_TOLERANCE = 0.25
+
+_SUPPORTING = sorted(s.value for s in SUPPORTING_STANCES)
+_OPPOSING = sorted(s.value for s in OPPOSING_STANCES)
+_TAKING_SIDES = _SUPPORTING + _OPPOSING
+
+
+# --------------------------------------------------------------------------- result values
+
+
+@dataclass
+class Reported:
+    """One place a statement was reported: a hop, its document and outlet."""
+
+    hop_id: int
+    document_id: int
+    document: str
+    outlet: str | None
+    date: str | None
+    url: str | None
+    cue: str | None
+    via: str | None
+    primary: bool
+    chain: str | None
+
+
+@dataclass
+class StatementItem:
+    statement_id: int
+    claim_id: int
+    speaker: str | None  # actor name, anonymous descriptor, or None for the reporter's own voice
+    speaker_id: int | None
+    anonymous: bool
+    role: str | None
+    on_behalf_of: str | None
+    stance: str
+    quote: str | None
+    quote_kind: str | None
+    cue: str | None
+    channel: str | None
+    said: str | None
+    status: str
+    status_reason: str | None
+    reported_in: list[Reported] = field(default_factory=list)
+    figure: str | None = None  # quantity conflicts: the claim's figure, e.g. "more than 3,000"
+    type: str = "statement"
+
+
+@dataclass
+class VerdictItem:
+    verdict_id: int
+    claim_id: int
+    reviewer: str | None
+    label: str
+    value: float | None
+    best: float | None
+    worst: float | None
+    normalized: float | None
+    date: str | None
+    url: str | None
+    status: str
+    status_reason: str | None
+    type: str = "verdict"
+
+
+@dataclass
+class ClaimItem:
+    """Stands for a claim on a side that has no statement to show (logged without a speaker)."""
+
+    claim_id: int
+    text: str
+    figure: str | None
+    type: str = "claim"
+
+
+Item = StatementItem | VerdictItem | ClaimItem
+
+
+@dataclass
+class Conflict:
+    kind: str
+    claim_ids: list[int]
+    summary: str
+    severity: int  # 3 high, 2 medium, 1 low
+    explanation: str
+    sides: list[list[Item]]
+    side_labels: list[str]
+    side_totals: list[int]
+    suggested: bool = False  # relation conflicts from a relation nobody has confirmed yet
+    rests_on_retracted: bool = False
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form (docs/reports.md)."""
+        data = asdict(self)
+        data["severity_label"] = self.severity_label
+        return data
+
+
+@dataclass
+class ConflictList:
+    conflicts: list[Conflict]
+    total: int  # conflicts found, before --limit
+    hidden_retracted: int  # left out because they rest only on retracted/deprecated records
+
+
+@dataclass
+class _Candidate:
+    kind: str
+    claim_ids: tuple[int, ...]
+    severity: int
+    weight: int
+    rests_on_retracted: bool
+    build: Callable[[], Conflict]
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def format_figure(value: float | None, bound: str | None, unit: str | None = None) -> str | None:
+    """"more than 3,000 people" from (3000, "more_than", "people")."""
+    if value is None:
+        return None
+    number = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+    prefix = {
+        Bound.EXACT: "", Bound.ABOUT: "about ", Bound.AT_LEAST: "at least ", Bound.MORE_THAN: "more than ",
+        Bound.AT_MOST: "at most ", Bound.LESS_THAN: "less than ",
+    }.get(Bound(bound) if bound in Bound._value2member_map_ else Bound.EXACT, "")
+    return f"{prefix}{number}" + (f" {unit}" if unit else "")
+
+
+def figure_interval(value: float, bound: str | None) -> tuple[float, bool, float, bool]:
+    """The values a figure allows: (low, low_open, high, high_open)."""
+    inf = float("inf")
+    match bound:
+        case Bound.ABOUT:
+            spread = abs(value) * ABOUT_TOLERANCE
+            return value - spread, False, value + spread, False
+        case Bound.AT_LEAST:
+            return value, False, inf, True
+        case Bound.MORE_THAN:
+            return value, True, inf, True
+        case Bound.AT_MOST:
+            return -inf, True, value, False
+        case Bound.LESS_THAN:
+            return -inf, True, value, True
+        case _:
+            return value, False, value, False
+
+
+def figures_compatible(a: tuple[float, str | None], b: tuple[float, str | None]) -> bool:
+    """Whether two bounded figures can both be true (their intervals overlap)."""
+    a_lo, a_lo_open, a_hi, a_hi_open = figure_interval(*a)
+    b_lo, b_lo_open, b_hi, b_hi_open = figure_interval(*b)
+    if a_lo > b_lo or (a_lo == b_lo and a_lo_open):
+        lo, lo_open = a_lo, a_lo_open
+    else:
+        lo, lo_open = b_lo, b_lo_open
+    if a_hi < b_hi or (a_hi == b_hi and a_hi_open):
+        hi, hi_open = a_hi, a_hi_open
+    else:
+        hi, hi_open = b_hi, b_hi_open
+    return lo < hi or (lo == hi and not lo_open and not hi_open)
+
+
+def _date_text(value: date | None, precision: str | None, approx: bool | None) -> str | None:
+    partial = PartialDate.of(value, precision, approx)
+    return str(partial) if partial else None
+
+
+def resolve_actor(session: Session, ref: str) -> Actor:
+    """An actor by id, key or any alias (accents, case and punctuation ignored); merged → survivor."""
+    from claimtrack.queries.lookup import get_actor
+
+    text = ref.strip()
+    try:
+        found = get_actor(session, text)
+    except NotFound:
+        ids = session.scalars(
+            select(ActorAlias.actor_id).where(ActorAlias.normalized == normalize_name(text)).distinct()
+        ).all()
+        actors = {_survivor(session, session.get(Actor, i)) for i in ids}  # type: ignore[arg-type]
+        if not actors:
+            raise NotFound(f"no actor named {ref!r} (give a name or alias, an id or a key)") from None
+        if len(actors) > 1:
+            raise Ambiguous(f"{ref!r} names {len(actors)} actors; give the id",
+                            [f"{a.id}: {a.name} ({a.kind})" for a in sorted(actors, key=lambda a: a.id)])
+        return actors.pop()
+    return _survivor(session, found)
+
+
+def _survivor(session: Session, actor: Actor) -> Actor:
+    seen = set()
+    while actor.merged_into_id is not None and actor.id not in seen:
+        seen.add(actor.id)
+        actor = session.get(Actor, actor.merged_into_id) or actor
+    return actor
+
+
+def actor_ids_with_merged(session: Session, actor_id: int) -> list[int]:
+    """The actor and every actor merged into it (statements may still point at those)."""
+    ids = [actor_id]
+    frontier = [actor_id]
+    while frontier:
+        more = session.scalars(select(Actor.id).where(Actor.merged_into_id.in_(frontier))).all()
+        frontier = [i for i in more if i not in ids]
+        ids.extend(frontier)
+    return ids
+
+
+# --------------------------------------------------------------------------- loading items
+
+
+def _chain_summaries(session: Session, hop_ids: list[int]) -> dict[int, str]:
+    """Chain summaries from claimtrack.queries.chains when that module exists; else none."""
+    if not hop_ids:
+        return {}
+    try:
+        from claimtrack.queries.chains import chain_summary
+    except ImportError:
+        return {}
+    return chain_summary(session, hop_ids)
+
+
+def _roles(session: Session, statements: Iterable[Statement]) -> dict[int, str]:
+    """Statement id -> the speaker's role ("spokeswoman, Foreign Ministry"), when known."""
+    statements = list(statements)
+    speaker_ids = {s.speaker_id for s in statements if s.speaker_id}
+    if not speaker_ids:
+        return {}
+    by_actor: dict[int, list[Affiliation]] = defaultdict(list)
+    rows = session.scalars(
+        select(Affiliation).where(Affiliation.actor_id.in_(speaker_ids))
+        .options(selectinload(Affiliation.organization)).order_by(Affiliation.id)
+    )
+    for affiliation in rows:
+        by_actor[affiliation.actor_id].append(affiliation)
+    roles = {}
+    for st in statements:
+        options = by_actor.get(st.speaker_id or -1, [])
+        chosen = next((a for a in options if st.on_behalf_of_id and a.organization_id == st.on_behalf_of_id), None)
+        chosen = chosen or (options[0] if options else None)
+        if chosen:
+            roles[st.id] = chosen.role + (f", {chosen.organization.name}" if chosen.organization else "")
+    return roles
+
+
+def load_statement_items(session: Session, ids: Sequence[int]) -> dict[int, StatementItem]:
+    """Statement items with speaker, role and every place they were reported, by statement id."""
+    if not ids:
+        return {}
+    statements = session.scalars(
+        select(Statement).where(Statement.id.in_(list(ids))).options(
+            selectinload(Statement.speaker),
+            selectinload(Statement.on_behalf_of),
+            selectinload(Statement.hops).selectinload(Hop.document),
+            selectinload(Statement.hops).selectinload(Hop.via_actor),
+        )
+    ).all()
+    hop_ids = [h.id for st in statements for h in st.hops]
+    chains = _chain_summaries(session, hop_ids)
+    outlet_ids = {h.document.outlet_id for st in statements for h in st.hops if h.document.outlet_id}
+    outlets = {a.id: a.name for a in session.scalars(select(Actor).where(Actor.id.in_(outlet_ids)))} if outlet_ids else {}
+    roles = _roles(session, statements)
+    items = {}
+    for st in statements:
+        reported = [
+            Reported(
+                hop_id=h.id,
+                document_id=h.document_id,
+                document=h.document.title or h.document.url or h.document.key or f"document {h.document_id}",
+                outlet=outlets.get(h.document.outlet_id or -1),
+                date=str(h.document.published) if h.document.published else None,
+                url=h.document.url,
+                cue=h.cue,
+                via=h.via_actor.name if h.via_actor else None,
+                primary=h.is_primary,
+                chain=chains.get(h.id),
+            )
+            for h in sorted(st.hops, key=lambda h: (h.document.published_on or date.max, h.id))
+        ]
+        items[st.id] = StatementItem(
+            statement_id=st.id,
+            claim_id=st.claim_id,
+            speaker=st.speaker.name if st.speaker else st.speaker_descriptor,
+            speaker_id=st.speaker_id,
+            anonymous=st.speaker is None and st.speaker_descriptor is not None,
+            role=roles.get(st.id),
+            on_behalf_of=st.on_behalf_of.name if st.on_behalf_of else None,
+            stance=st.stance,
+            quote=st.quote,
+            quote_kind=st.quote_kind,
+            cue=st.cue,
+            channel=st.channel,
+            said=str(st.said) if st.said else None,
+            status=st.status,
+            status_reason=st.status_reason,
+            reported_in=reported,
+        )
+    return items
+
+
+def side_statement_ids(session: Session, claim_id: int, stances: Sequence[str] | None = None,
+                       speaker_ids: Sequence[int] | None = None, cap: int = SIDE_CAP) -> tuple[list[int], int]:
+    """Up to `cap` statement ids of one claim (normal ones first, then by date), and how many there are."""
+    conditions = [Statement.claim_id == claim_id]
+    if stances is not None:
+        conditions.append(Statement.stance.in_(list(stances)))
+    if speaker_ids is not None:
+        conditions.append(Statement.speaker_id.in_(list(speaker_ids)))
+    total = session.scalar(select(func.count()).select_from(Statement).where(*conditions)) or 0
+    ids = session.scalars(
+        select(Statement.id).where(*conditions)
+        .order_by(case((Statement.status == "normal", 0), else_=1), Statement.said_on, Statement.id)
+        .limit(cap)
+    ).all()
+    return list(ids), total
+
+
+def verdict_item(v: Verdict, reviewer: str | None) -> VerdictItem:
+    return VerdictItem(
+        verdict_id=v.id, claim_id=v.claim_id, reviewer=reviewer, label=v.label, value=v.rating_value,
+        best=v.best, worst=v.worst, normalized=normalize_rating(v.label, v.rating_value, v.best, v.worst),
+        date=str(v.reviewed) if v.reviewed else None, url=v.url, status=v.status, status_reason=v.status_reason,
+    )
+
+
+def _ordered_items(items: dict[int, StatementItem], ids: list[int]) -> list[Item]:
+    return [items[i] for i in ids if i in items]
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass
+class _Filters:
+    claim_id: int | None
+    speaker_ids: list[int] | None
+    since: date | None
+
+    def statement_claims(self) -> Any:
+        """Claim ids that pass the speaker and since filters (None when no filter applies)."""
+        conditions = []
+        if self.speaker_ids is not None:
+            conditions.append(Statement.speaker_id.in_(self.speaker_ids))
+        if self.since is not None:
+            conditions.append(Statement.said_on >= self.since)
+        if not conditions:
+            return None
+        return select(Statement.claim_id).where(*conditions)
+
+
+# --------------------------------------------------------------------------- the five kinds
+
+
+def _stance_candidates(session: Session, f: _Filters) -> list[_Candidate]:
+    normal = Statement.status == "normal"
+    supp = Statement.stance.in_(_SUPPORTING)
+    opp = Statement.stance.in_(_OPPOSING)
+    query = (
+        select(
+            Statement.claim_id,
+            func.sum(case((and_(supp, normal), 1), else_=0)),
+            func.sum(case((and_(opp, normal), 1), else_=0)),
+            func.count(),
+        )
+        .where(Statement.stance.in_(_TAKING_SIDES))
+        .group_by(Statement.claim_id)
+        .having(func.sum(case((supp, 1), else_=0)) > 0, func.sum(case((opp, 1), else_=0)) > 0)
+    )
+    if f.claim_id is not None:
+        query = query.where(Statement.claim_id == f.claim_id)
+    restrict = f.statement_claims()
+    if restrict is not None:
+        query = query.where(Statement.claim_id.in_(restrict))
+    result = []
+    for claim_id, normal_supp, normal_opp, count in session.execute(query):
+        live = bool(normal_supp) and bool(normal_opp)
+        result.append(_Candidate("stance", (claim_id,), HIGH if live else LOW, count, not live,
+                                 _builder(_build_stance, session, claim_id, not live)))
+    return result
+
+
+def _build_stance(session: Session, claim_id: int, retracted_only: bool) -> Conflict:
+    claim = session.get(Claim, claim_id)
+    assert claim is not None
+    supp_ids, supp_total = side_statement_ids(session, claim_id, _SUPPORTING)
+    opp_ids, opp_total = side_statement_ids(session, claim_id, _OPPOSING)
+    items = load_statement_items(session, supp_ids + opp_ids)
+    supporters = _names(items[i] for i in supp_ids if i in items)
+    opponents = _names(items[i] for i in opp_ids if i in items)
+    summary = (f"Claim {claim_id} \u201c{_short(claim.text)}\u201d: {supporters} "
+               f"{'support' if supp_total > 1 else 'supports'} it; {opponents} "
+               f"{'oppose' if opp_total > 1 else 'opposes'} it.")
+    if retracted_only:
+        summary += " (One side rests only on retracted or deprecated statements.)"
+    return Conflict("stance", [claim_id], summary, LOW if retracted_only else HIGH, EXPLANATIONS["stance"],
+                    [_ordered_items(items, supp_ids), _ordered_items(items, opp_ids)],
+                    ["supports (asserts, confirms)", "opposes (denies, disputes, retracts)"],
+                    [supp_total, opp_total], rests_on_retracted=retracted_only)
+
+
+def _reversal_candidates(session: Session, f: _Filters) -> list[_Candidate]:
+    normal = Statement.status == "normal"
+    supp = Statement.stance.in_(_SUPPORTING)
+    opp = Statement.stance.in_(_OPPOSING)
+    query = (
+        select(
+            Statement.claim_id,
+            Statement.speaker_id,
+            func.sum(case((and_(supp, normal), 1), else_=0)),
+            func.sum(case((and_(opp, normal), 1), else_=0)),
+            func.count(),
+        )
+        .where(Statement.stance.in_(_TAKING_SIDES), Statement.speaker_id.is_not(None))
+        .group_by(Statement.claim_id, Statement.speaker_id)
+        .having(func.sum(case((supp, 1), else_=0)) > 0, func.sum(case((opp, 1), else_=0)) > 0)
+    )
+    if f.claim_id is not None:
+        query = query.where(Statement.claim_id == f.claim_id)
+    if f.speaker_ids is not None:
+        query = query.where(Statement.speaker_id.in_(f.speaker_ids))
+    if f.since is not None:
+        query = query.having(func.max(Statement.said_on) >= f.since)
+    result = []
+    for claim_id, speaker_id, normal_supp, normal_opp, count in session.execute(query):
+        live = bool(normal_supp) and bool(normal_opp)
+        result.append(_Candidate("reversal", (claim_id,), HIGH if live else LOW, count, not live,
+                                 _builder(_build_reversal, session, claim_id, speaker_id, not live)))
+    return result
+
+
+def _build_reversal(session: Session, claim_id: int, speaker_id: int, retracted_only: bool) -> Conflict:
+    claim = session.get(Claim, claim_id)
+    speaker = session.get(Actor, speaker_id)
+    assert claim is not None and speaker is not None
+    supp_ids, supp_total = side_statement_ids(session, claim_id, _SUPPORTING, [speaker_id])
+    opp_ids, opp_total = side_statement_ids(session, claim_id, _OPPOSING, [speaker_id])
+    items = load_statement_items(session, supp_ids + opp_ids)
+    supp_dates = [PartialDate.of(*_said(session, i)) for i in supp_ids]
+    opp_dates = [PartialDate.of(*_said(session, i)) for i in opp_ids]
+    first_supp = min((d for d in supp_dates if d), default=None)
+    first_opp = min((d for d in opp_dates if d), default=None)
+    if first_supp and first_opp and first_supp.end < first_opp.start:
+        order = f"supported it ({first_supp}) and later opposed it ({first_opp})"
+    elif first_supp and first_opp and first_opp.end < first_supp.start:
+        order = f"opposed it ({first_opp}) and later supported it ({first_supp})"
+    else:
+        order = "both supported and opposed it (order unknown: dates missing or overlapping)"
+    summary = f"{speaker.name} {order}: claim {claim_id} \u201c{_short(claim.text)}\u201d."
+    if retracted_only:
+        summary += " (One side rests only on retracted or deprecated statements.)"
+    return Conflict("reversal", [claim_id], summary, LOW if retracted_only else HIGH, EXPLANATIONS["reversal"],
+                    [_ordered_items(items, supp_ids), _ordered_items(items, opp_ids)],
+                    [f"{speaker.name} supports", f"{speaker.name} opposes"], [supp_total, opp_total],
+                    rests_on_retracted=retracted_only)
+
+
+def _said(session: Session, statement_id: int) -> tuple[date | None, str | None, bool | None]:
+    row = session.execute(select(Statement.said_on, Statement.said_precision, Statement.said_approx)
+                          .where(Statement.id == statement_id)).one()
+    return row[0], row[1], row[2]
+
+
+def _retracted_only_claims(session: Session, claim_ids: Iterable[int]) -> set[int]:
+    """Claims whose statements are all retracted or deprecated (claims with none are live)."""
+    ids = list(set(claim_ids))
+    if not ids:
+        return set()
+    rows = session.execute(
+        select(Statement.claim_id, func.sum(case((Statement.status == "normal", 1), else_=0)))
+        .where(Statement.claim_id.in_(ids)).group_by(Statement.claim_id)
+    )
+    return {claim_id for claim_id, normal in rows if not normal}
+
+
+def _relation_candidates(session: Session, f: _Filters) -> list[_Candidate]:
+    query = select(ClaimRelation.id, ClaimRelation.source_claim_id, ClaimRelation.target_claim_id,
+                   ClaimRelation.status).where(
+        ClaimRelation.type == RelationType.CONTRADICTS.value,
+        ClaimRelation.status.in_([RelationStatus.CONFIRMED.value, RelationStatus.SUGGESTED.value]),
+    )
+    if f.claim_id is not None:
+        query = query.where(or_(ClaimRelation.source_claim_id == f.claim_id, ClaimRelation.target_claim_id == f.claim_id))
+    restrict = f.statement_claims()
+    if restrict is not None:
+        query = query.where(or_(ClaimRelation.source_claim_id.in_(restrict), ClaimRelation.target_claim_id.in_(restrict)))
+    rows = session.execute(query).all()
+    dead = _retracted_only_claims(session, [c for r in rows for c in (r[1], r[2])])
+    result = []
+    for relation_id, source, target, status in rows:
+        retracted_only = source in dead or target in dead
+        severity = HIGH if status == RelationStatus.CONFIRMED.value and not retracted_only else LOW
+        result.append(_Candidate("relation", (source, target), severity, 2, retracted_only,
+                                 _builder(_build_relation, session, relation_id, retracted_only)))
+    return result
+
+
+def _claim_side(session: Session, claim: Claim, figure: str | None = None) -> tuple[list[Item], int]:
+    ids, total = side_statement_ids(session, claim.id)
+    items = load_statement_items(session, ids)
+    side: list[Item] = []
+    for i in ids:
+        if i in items:
+            items[i].figure = figure
+            side.append(items[i])
+    if not side:
+        side = [ClaimItem(claim.id, claim.text, figure)]
+    return side, total
+
+
+def _build_relation(session: Session, relation_id: int, retracted_only: bool) -> Conflict:
+    relation = session.get(ClaimRelation, relation_id)
+    assert relation is not None
+    source, target = relation.source, relation.target
+    source_side, source_total = _claim_side(session, source)
+    target_side, target_total = _claim_side(session, target)
+    suggested = relation.status == RelationStatus.SUGGESTED.value
+    who_a = _names(i for i in source_side if isinstance(i, StatementItem)) or "nobody on record"
+    who_b = _names(i for i in target_side if isinstance(i, StatementItem)) or "nobody on record"
+    summary = (f"{'Suggested (unconfirmed): ' if suggested else ''}claim {source.id} \u201c{_short(source.text)}\u201d "
+               f"({who_a}) contradicts claim {target.id} \u201c{_short(target.text)}\u201d ({who_b}).")
+    if relation.score is not None and suggested:
+        summary += f" Similarity {relation.score:.2f}."
+    if retracted_only:
+        summary += " (A claim's statements are all retracted or deprecated.)"
+    severity = LOW if suggested or retracted_only else HIGH
+    return Conflict("relation", [source.id, target.id], summary, severity, EXPLANATIONS["relation"],
+                    [source_side, target_side], [f"claim {source.id}", f"claim {target.id}"],
+                    [source_total, target_total], suggested=suggested, rests_on_retracted=retracted_only)
+
+
+def _quantity_candidates(session: Session, f: _Filters) -> list[_Candidate]:
+    # The subject is compared on fold(), which SQL cannot compute portably, so this reads four
+    # columns of the claims that carry a figure (an index-only subset) and groups in Python.
+    if f.claim_id is not None:
+        subject = session.scalar(select(Claim.quantity_subject).where(Claim.id == f.claim_id))
+        if subject is None:
+            return []
+    rows = session.execute(
+        select(Claim.id, Claim.quantity_subject, Claim.quantity_value, Claim.quantity_bound, Claim.quantity_unit)
+        .where(Claim.quantity_subject.is_not(None))
+    ).all()
+    groups: dict[str, list[tuple[int, float, str | None, str | None]]] = defaultdict(list)
+    for claim_id, subject_text, value, bound, unit in rows:
+        groups[fold(subject_text)].append((claim_id, value, bound, unit))
+    if f.claim_id is not None:
+        key = fold(subject)  # type: ignore[arg-type]
+        groups = {key: groups.get(key, [])}
+    groups = {k: v for k, v in groups.items() if len({(val, b or "exact", fold(u or "")) for _, val, b, u in v}) > 1}
+    if not groups:
+        return []
+    restrict = f.statement_claims()
+    allowed: set[int] | None = None
+    if restrict is not None:
+        members = [c for v in groups.values() for c, *_ in v]
+        allowed = set(session.scalars(select(Statement.claim_id).where(
+            Statement.claim_id.in_(members), Statement.claim_id.in_(restrict))).all())
+    dead = _retracted_only_claims(session, [c for v in groups.values() for c, *_ in v])
+    result = []
+    for key, members in groups.items():
+        if allowed is not None and not any(c in allowed for c, *_ in members):
+            continue
+        live = [m for m in members if m[0] not in dead]
+        live_figures = {(val, b or "exact", fold(u or "")) for _, val, b, u in live}
+        retracted_only = len(live_figures) < 2
+        considered = members if retracted_only else live
+        compatible = _all_compatible(considered)
+        severity = LOW if retracted_only else (MEDIUM if compatible else HIGH)
+        ids = tuple(sorted(c for c, *_ in members))
+        result.append(_Candidate("quantity", ids, severity, len(members), retracted_only,
+                                 _builder(_build_quantity, session, list(ids), dead, retracted_only)))
+    return result
+
+
+def _all_compatible(members: Sequence[tuple[int, float, str | None, str | None]]) -> bool:
+    return all(figures_compatible((a[1], a[2]), (b[1], b[2]))
+               for i, a in enumerate(members) for b in members[i + 1:])
+
+
+def _build_quantity(session: Session, claim_ids: list[int], dead: set[int], retracted_only: bool) -> Conflict:
+    claims = sorted(session.scalars(select(Claim).where(Claim.id.in_(claim_ids))).all(),
+                    key=lambda c: (c.quantity_value or 0, c.id))
+    figures = {c.id: format_figure(c.quantity_value, c.quantity_bound, c.quantity_unit) for c in claims}
+    sides, totals, labels = [], [], []
+    for c in claims:
+        side, total = _claim_side(session, c, figures[c.id])
+        sides.append(side)
+        totals.append(total)
+        labels.append(f"{figures[c.id]} (claim {c.id})" + (" [retracted/deprecated only]" if c.id in dead else ""))
+    considered = claims if retracted_only else [c for c in claims if c.id not in dead]
+    clashes = [
+        (a, b) for i, a in enumerate(considered) for b in considered[i + 1:]
+        if not figures_compatible((a.quantity_value, a.quantity_bound), (b.quantity_value, b.quantity_bound))  # type: ignore[arg-type]
+    ]
+    subject = claims[0].quantity_subject
+    listed = " vs ".join(f"{figures[c.id]} (claim {c.id}, {_names(i for i in s if isinstance(i, StatementItem)) or 'no speaker'})"
+                         for c, s in zip(claims, sides))
+    if clashes:
+        a, b = clashes[0]
+        verdict = (f"incompatible: {figures[a.id]} and {figures[b.id]} cannot both be true"
+                   + (f" ({len(clashes)} incompatible pairs)" if len(clashes) > 1 else ""))
+    else:
+        verdict = "different but compatible: all these figures can be true at once"
+    summary = f"Figures for \u201c{subject}\u201d differ: {listed}; {verdict}."
+    if retracted_only:
+        summary += " (The difference rests only on retracted or deprecated statements.)"
+    severity = LOW if retracted_only else (HIGH if clashes else MEDIUM)
+    return Conflict("quantity", [c.id for c in claims], summary, severity, EXPLANATIONS["quantity"],
+                    sides, labels, totals, rests_on_retracted=retracted_only)
+
+
+def _verdict_positions(verdicts: Sequence[tuple[Any, ...]]) -> tuple[float | None, set[str]]:
+    """The spread of placeable verdicts (max - min) and the set of folded labels."""
+    positions = [p for p in (normalize_rating(label, value, best, worst) for _, _, label, value, best, worst, _ in verdicts)
+                 if p is not None]
+    spread = max(positions) - min(positions) if len(positions) > 1 else None
+    return spread, {fold(v[2]) for v in verdicts}
+
+
+def _verdict_severity(verdicts: Sequence[tuple[Any, ...]]) -> int | None:
+    """HIGH/MEDIUM/LOW for disagreeing verdicts; None when they agree."""
+    if len(verdicts) < 2:
+        return None
+    spread, labels = _verdict_positions(verdicts)
+    placeable = [v for v in verdicts if normalize_rating(v[2], v[3], v[4], v[5]) is not None]
+    if spread is not None and spread >= 0.6 - 1e-9:
+        return HIGH
+    if spread is not None and spread >= 0.2 - 1e-9:
+        return MEDIUM
+    if len(placeable) < len(verdicts) and len(labels) > 1:
+        return LOW  # a label off the table differs from the others: show it, but low
+    return None
+
+
+def _verdict_candidates(session: Session, f: _Filters) -> list[_Candidate]:
+    multi = select(Verdict.claim_id).group_by(Verdict.claim_id).having(func.count() > 1)
+    if f.claim_id is not None:
+        multi = multi.where(Verdict.claim_id == f.claim_id)
+    if f.speaker_ids is not None:
+        multi = multi.where(Verdict.claim_id.in_(select(Statement.claim_id).where(Statement.speaker_id.in_(f.speaker_ids))))
+    if f.since is not None:
+        multi = multi.having(func.max(Verdict.reviewed_on) >= f.since)
+    rows = session.execute(
+        select(Verdict.id, Verdict.claim_id, Verdict.label, Verdict.rating_value, Verdict.best, Verdict.worst, Verdict.status)
+        .where(Verdict.claim_id.in_(multi))
+    ).all()
+    by_claim: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        by_claim[row[1]].append(tuple(row))
+    result = []
+    for claim_id, verdicts in by_claim.items():
+        live_severity = _verdict_severity([v for v in verdicts if v[6] == "normal"])
+        severity = live_severity or _verdict_severity(verdicts)
+        if severity is None:
+            continue
+        retracted_only = live_severity is None
+        result.append(_Candidate("verdict", (claim_id,), LOW if retracted_only else severity, len(verdicts),
+                                 retracted_only, _builder(_build_verdict, session, claim_id, retracted_only)))
+    return result
+
+
+def _build_verdict(session: Session, claim_id: int, retracted_only: bool) -> Conflict:
+    claim = session.get(Claim, claim_id)
+    assert claim is not None
+    verdicts = session.scalars(select(Verdict).where(Verdict.claim_id == claim_id)
+                               .options(selectinload(Verdict.reviewer)).order_by(Verdict.id)).all()
+    items = [verdict_item(v, v.reviewer.name if v.reviewer else None) for v in verdicts]
+    # one side per position on the scale (or per label when the label cannot be placed)
+    groups: dict[tuple[float, str], list[Item]] = {}
+    for item in items:
+        key = (item.normalized, "") if item.normalized is not None else (2.0, fold(item.label))
+        groups.setdefault(key, []).append(item)
+    ordered = [groups[k] for k in sorted(groups)]
+    labels = [" / ".join(sorted({i.label for i in side if isinstance(i, VerdictItem)})) for side in ordered]
+    rows = [(v.id, v.claim_id, v.label, v.rating_value, v.best, v.worst, v.status) for v in verdicts]
+    live = [r for r in rows if r[6] == "normal"]
+    severity = LOW if retracted_only else (_verdict_severity(live) or LOW)
+    described = "; ".join(
+        f"{i.reviewer or 'unknown reviewer'}: {i.label}" + (f" ({i.normalized:.2f})" if i.normalized is not None else "")
+        + (f" [{i.status}]" if i.status != "normal" else "")
+        for i in items
+    )
+    summary = f"Verdicts on claim {claim_id} \u201c{_short(claim.text)}\u201d disagree: {described}."
+    if retracted_only:
+        summary += " (The disagreement rests only on retracted or deprecated verdicts.)"
+    return Conflict("verdict", [claim_id], summary, severity, EXPLANATIONS["verdict"], ordered, labels,
+                    [len(side) for side in ordered], rests_on_retracted=retracted_only)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _builder(function: Callable[..., Conflict], *args: Any) -> Callable[[], Conflict]:
+    return lambda: function(*args)
+
+
+def _names(items: Iterable[StatementItem]) -> str:
+    seen: list[str] = []
+    for item in items:
+        name = item.speaker or "the reporter's own voice"
+        if item.anonymous:
+            name = f"\u201c{name}\u201d"
+        if item.status != "normal":
+            name += f" [{item.status}]"
+        if name not in seen:
+            seen.append(name)
+    if len(seen) > 3:
+        return ", ".join(seen[:3]) + f" and {len(seen) - 3} more"
+    return ", ".join(seen)
+
+
+def _short(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+_FINDERS: dict[str, Callable[[Session, _Filters], list[_Candidate]]] = {
+    "stance": _stance_candidates,
+    "reversal": _reversal_candidates,
+    "relation": _relation_candidates,
+    "quantity": _quantity_candidates,
+    "verdict": _verdict_candidates,
+}
+
+
+def find_conflicts(
+    session: Session,
+    *,
+    claim_id: int | None = None,
+    kinds: Sequence[str] | None = None,
+    speaker_ids: Sequence[int] | None = None,
+    since: date | None = None,
+    include_retracted: bool = False,
+    limit: int | None = None,
+) -> ConflictList:
+    """Conflicts, most severe first; only the first `limit` are loaded in detail."""
+    filters = _Filters(claim_id, list(speaker_ids) if speaker_ids is not None else None, since)
+    candidates: list[_Candidate] = []
+    for kind in kinds or KINDS:
+        candidates.extend(_FINDERS[kind](session, filters))
+    hidden = sum(1 for c in candidates if c.rests_on_retracted)
+    if not include_retracted:
+        candidates = [c for c in candidates if not c.rests_on_retracted]
+    else:
+        hidden = 0
+    candidates.sort(key=lambda c: (-c.severity, KINDS.index(c.kind), -c.weight, c.claim_ids))
+    page = candidates if limit is None else candidates[:limit]
+    return ConflictList([c.build() for c in page], len(candidates), hidden)

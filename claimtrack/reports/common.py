@@ -1,0 +1,151 @@
+"""Shared pieces of the Rich and Markdown renderers: one statement or verdict as text, export.
+
+Renderers take the plain dataclasses of claimtrack.queries (conflicts, reports) and only format
+them; the same data gives `--json`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.text import Text
+
+from claimtrack.queries.conflicts import ClaimItem, Reported, StatementItem, VerdictItem
+
+#: width of exported HTML/SVG documents: wider than a terminal, still readable in a mail client
+EXPORT_WIDTH = 110
+
+STANCE_STYLES = {
+    "asserts": "green", "confirms": "green", "denies": "red", "disputes": "red", "retracts": "red",
+    "declines_to_comment": "yellow", "did_not_respond": "yellow", "reports": "cyan",
+}
+SEVERITY_STYLES = {"high": "bold red", "medium": "bold yellow", "low": "dim"}
+
+
+def speaker_text(item: StatementItem) -> str:
+    if item.speaker is None:
+        return "(unattributed: the reporter's own voice)"
+    return f"\u201c{item.speaker}\u201d (anonymous)" if item.anonymous else item.speaker
+
+
+def reported_text(r: Reported) -> str:
+    where = r.outlet or r.document
+    parts = [f"{where}" + (f" {r.date}" if r.date else "")]
+    if r.outlet and r.document and r.document != r.outlet:
+        parts.append(f"\u201c{r.document}\u201d")
+    if r.chain:
+        parts.append(r.chain)
+    elif r.via:
+        parts.append(f"via {r.via}")
+    if r.primary:
+        parts.append("primary")
+    return " · ".join(parts)
+
+
+def statement_lines(item: StatementItem) -> list[tuple[str, str]]:
+    """(text, style) lines describing one statement, most important first."""
+    lines = [(speaker_text(item) + (f" — {item.role}" if item.role else ""), "bold")]
+    if item.on_behalf_of and (not item.role or item.on_behalf_of not in item.role):
+        lines.append((f"for {item.on_behalf_of}", ""))
+    lines.append((item.stance.replace("_", " ") + (f" · {item.figure}" if item.figure else ""),
+                  STANCE_STYLES.get(item.stance, "")))
+    if item.quote:
+        lines.append((f"\u201c{item.quote}\u201d" + (f" ({item.quote_kind})" if item.quote_kind else ""), "italic"))
+    said = " · ".join(x for x in (item.cue, item.channel, f"said {item.said}" if item.said else None) if x)
+    if said:
+        lines.append((said, ""))
+    if item.status != "normal":
+        lines.append((f"[{item.status.upper()}: {item.status_reason or 'no reason given'}]", "bold magenta"))
+    for r in item.reported_in:
+        lines.append(("in " + reported_text(r), "dim"))
+    if not item.reported_in:
+        lines.append(("not linked to any document", "dim"))
+    return lines
+
+
+def verdict_lines(item: VerdictItem) -> list[tuple[str, str]]:
+    scale = f" ({item.normalized:.2f} on 0–1)" if item.normalized is not None else " (not on the scale)"
+    lines = [(f"{item.reviewer or 'unknown reviewer'}: {item.label}", "bold"), (scale.strip(), "")]
+    if item.value is not None:
+        lines.append((f"rated {item.value:g} (worst {item.worst:g}, best {item.best:g})"
+                      if item.best is not None and item.worst is not None else f"rated {item.value:g}", ""))
+    if item.date:
+        lines.append((f"reviewed {item.date}", ""))
+    if item.status != "normal":
+        lines.append((f"[{item.status.upper()}: {item.status_reason or 'no reason given'}]", "bold magenta"))
+    if item.url:
+        lines.append((item.url, "dim"))
+    return lines
+
+
+def claim_lines(item: ClaimItem) -> list[tuple[str, str]]:
+    lines = [(f"claim {item.claim_id}: {item.text}", "bold")]
+    if item.figure:
+        lines.append((item.figure, ""))
+    lines.append(("no statement on record", "dim"))
+    return lines
+
+
+def item_lines(item: Any) -> list[tuple[str, str]]:
+    if isinstance(item, StatementItem):
+        return statement_lines(item)
+    if isinstance(item, VerdictItem):
+        return verdict_lines(item)
+    return claim_lines(item)
+
+
+def item_renderable(item: Any) -> Text:
+    text = Text()
+    for index, (line, style) in enumerate(item_lines(item)):
+        if index:
+            text.append("\n")
+        text.append(line, style=style or None)
+    return text
+
+
+def items_cell(items: Iterable[Any], total: int | None = None) -> RenderableType:
+    items = list(items)
+    blocks: list[RenderableType] = []
+    for index, item in enumerate(items):
+        if index:
+            blocks.append(Text(""))
+        blocks.append(item_renderable(item))
+    if total is not None and total > len(items):
+        blocks.append(Text(f"… and {total - len(items)} more", style="dim"))
+    if not blocks:
+        blocks.append(Text("(none)", style="dim"))
+    return Group(*blocks)
+
+
+def item_markdown(item: Any) -> str:
+    """One item as a Markdown bullet with continuation lines."""
+    lines = item_lines(item)
+    first, *rest = [escape_md(text) for text, _ in lines]
+    return "\n".join([f"- **{first}**", *(f"  {line}  " for line in rest)])
+
+
+def escape_md(text: str) -> str:
+    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def markup_safe(text: str) -> str:
+    return escape(text)
+
+
+def export(renderables: Iterable[RenderableType], path: Path, title: str) -> None:
+    """Write the renderables as a standalone HTML or SVG file (Rich's recording console)."""
+    console = Console(record=True, width=EXPORT_WIDTH, file=io.StringIO(), color_system="truecolor")
+    for renderable in renderables:
+        console.print(renderable)
+    if path.suffix.lower() == ".svg":
+        console.save_svg(str(path), title=title)
+    else:
+        console.save_html(str(path))
+
+
+EXPORT_SUFFIXES = (".html", ".htm", ".svg")

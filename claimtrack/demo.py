@@ -108,7 +108,7 @@ def create_demo_database(path: Path) -> Any:
         )
     _remove_sqlite_file(path)
     database = Database("sqlite:///" + str(path), user=DEMO_USER)
-    with database.write() as session, demo_data_path().open("r", encoding="utf-8") as stream:
+    with database.write() as session, demo_data_path().open("rb") as stream:
         import_native(session, stream)
     return database
 

@@ -1,9 +1,51 @@
-"""(placeholder: filled in by its issue)"""
+"""`claimtrack hop add`: a document reports a statement, relying on an intermediary."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from claimtrack.cli.context import write_session
+
+hop_app = typer.Typer(help="Links of attribution chains: which document reports which statement, via whom.",
+                      no_args_is_help=True)
+
+
+@hop_app.command("add")
+def add(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Option("--document", help="The reporting document's id or key.",
+                                          show_default=False)],
+    statement: Annotated[str, typer.Option("--statement", help="The statement's id or key.", show_default=False)],
+    via: Annotated[str | None, typer.Option("--via", help="The intermediary actor: 'AFP', 'local media'.")] = None,
+    via_hop: Annotated[str | None, typer.Option("--via-hop", help="The earlier hop (another document's report "
+                                                                  "of the same statement) relied on.")] = None,
+    cue: Annotated[str | None, typer.Option("--cue", help="How the document attributes it: 'told AFP'.")] = None,
+    quote: Annotated[str | None, typer.Option("--quote", help="The quote as this document prints it.")] = None,
+    primary: Annotated[bool, typer.Option("--primary", help="The speaker's own words (their post, a transcript).")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Create the intermediary actor if missing.")] = False,
+) -> None:
+    """Record that a document reports a statement, relying on an actor and/or an earlier hop;
+    refuses links that would make a citation cycle."""
+    from claimtrack.cli.objects import say
+    from claimtrack.models import Hop
+    from claimtrack.queries.lookup import get_by_ref, get_document, get_statement
+    from claimtrack.services.hops import add_hop
+    from claimtrack.services.logging import guess_via_kind
+    from claimtrack.services.resolve import resolve_optional
+
+    with write_session(ctx) as session:
+        hop = add_hop(
+            session, document=get_document(session, document), statement=get_statement(session, statement),
+            via_hop=get_by_ref(session, Hop, via_hop) if via_hop else None,
+            via_actor=resolve_optional(session, via, create=new, kind=guess_via_kind(via) if via else None),
+            cue=cue, quote=quote, is_primary=primary,
+        )
+        text = f"Added hop {hop.id}: document {hop.document_id} reports statement {hop.statement_id}"
+    say(text)
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    app.add_typer(hop_app, name="hop")

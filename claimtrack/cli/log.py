@@ -1,19 +1,162 @@
-"""`claimtrack log`: one line for the common case (placeholder: filled in by its issue).
+"""`claimtrack log`: one line for the common case.
 
 `log` is a group: run bare with options it logs a statement; `log verify` and `log show`
 (claimtrack.cli.history) read the change log.
+
+On a terminal (or with --interactive) missing required parts are asked for, and a name that
+matches nobody exactly gets "Did you mean …?"; in scripts it fails listing the candidates
+unless --new says to create what is missing.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from claimtrack.cli.context import read_session, write_session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log_app = typer.Typer(help="Log a statement in one line; `log verify` / `log show` read the change log.")
 
+STANCES = "asserts, confirms, denies, disputes, retracts, declines_to_comment, did_not_respond, reports"
+DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY, or ~ for approximate; not in the future"
+
+
+def _ask_name(session: Session, field: str, option: str, name: str, create_fields: set[str]) -> str:
+    """Interactive resolution of one name: exact match, "Did you mean …?", or create it."""
+    from claimtrack.errors import NotFound
+    from claimtrack.services.resolve import candidates, find_exact
+
+    stripped = name.strip()
+    if stripped.startswith("#") or find_exact(session, stripped):
+        return stripped
+    for candidate in candidates(session, stripped):
+        if typer.confirm(f"{option} {stripped!r}: did you mean {candidate.describe()}?", default=True):
+            return f"#{candidate.actor_id}"
+    if typer.confirm(f"Create a new actor {stripped!r} for {option}?", default=False):
+        create_fields.add(field)
+        return stripped
+    raise NotFound(f"{option}: no actor {stripped!r} chosen or created; nothing was logged")
+
+
+def _prompt_stance() -> str:
+    from claimtrack.errors import InvalidInput
+    from claimtrack.vocab import Stance, parse_choice
+
+    while True:
+        answer = typer.prompt(f"Stance ({STANCES})", default="asserts")
+        try:
+            return parse_choice(Stance, answer, "stance").value
+        except InvalidInput as exc:
+            typer.echo(str(exc), err=True)
+
 
 @log_app.callback(invoke_without_command=True)
-def log(ctx: typer.Context) -> None:
-    """Log a statement in one line (placeholder)."""
+def log(
+    ctx: typer.Context,
+    speaker: Annotated[str | None, typer.Option("--speaker", help="Who said it (a name or alias, or '#ID').")] = None,
+    anonymous: Annotated[str | None, typer.Option("--anonymous", help="An unnamed speaker: 'a former ally'.")] = None,
+    stance: Annotated[str | None, typer.Option("--stance", help=f"One of: {STANCES}.")] = None,
+    quote: Annotated[str | None, typer.Option("--quote", help="The words, verbatim.")] = None,
+    quote_kind: Annotated[str | None, typer.Option("--quote-kind", help="direct (default with --quote), "
+                                                                        "indirect or mixed.")] = None,
+    claim: Annotated[str | None, typer.Option("--claim", help="The claim's text (reused if already logged).")] = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Who published the document.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="The document's URL (same URL = same document).")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The document's title (identifies it with "
+                                                              "--outlet and --published when there is no URL).")] = None,
+    published: Annotated[str | None, typer.Option("--published", help=f"When the document appeared ({DATE_FORMS}).")] = None,
+    via: Annotated[str | None, typer.Option("--via", help="The intermediary the document relied on: 'AFP', "
+                                                          "'local media'.")] = None,
+    via_cue: Annotated[str | None, typer.Option("--via-cue", help="How the document attributes it: 'told AFP'.")] = None,
+    via_hop: Annotated[str | None, typer.Option("--via-hop", help="An earlier hop relied on (id or key).")] = None,
+    primary: Annotated[bool, typer.Option("--primary", help="The document is the speaker's own words.")] = False,
+    cue: Annotated[str | None, typer.Option("--cue", help="How it was said: 'said', 'wrote on Telegram'.")] = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="telegram, facebook, press conference…")] = None,
+    context: Annotated[str | None, typer.Option("--context", help="The venue: 'a floor speech'.")] = None,
+    said: Annotated[str | None, typer.Option("--said", help=f"When it was said ({DATE_FORMS}).")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Language of the original words.")] = None,
+    original: Annotated[str | None, typer.Option("--original", help="The wording before translation.")] = None,
+    on_behalf_of: Annotated[str | None, typer.Option("--on-behalf-of", help="The organization spoken for.")] = None,
+    nested_in: Annotated[str | None, typer.Option("--nested-in", "--about",
+                                                  help="The statement this one is reported in "
+                                                       "('X said that Y said'): its id or key.")] = None,
+    document_kind: Annotated[str | None, typer.Option("--document-kind", help="article (default), dispatch, post, "
+                                                                               "broadcast, press_release, "
+                                                                               "transcript, translation, other.")] = None,
+    document_language: Annotated[str | None, typer.Option("--document-language", help="The document's language.")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Create speakers, outlets and intermediaries that do not "
+                                                    "exist yet (otherwise near matches are refused).")] = False,
+    interactive: Annotated[bool | None, typer.Option("--interactive/--no-interactive",
+                                                     help="Ask for missing parts and near-miss names. "
+                                                          "Default: when stdin is a terminal.",
+                                                     show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was resolved and created as JSON.")] = False,
+) -> None:
+    """Log a statement in one line: speaker, stance, quote, claim, document and intermediary.
+
+    Example: claimtrack log --speaker "Leonid Volkov" --stance asserts --quote "several dozen"
+    --claim "Police visited Navalny supporters at home" --outlet "The New Indian Express"
+    --url URL --published 2021-07-28 --via AFP --cue "wrote on Telegram" --said 2021-07-28
+    """
+    if ctx.invoked_subcommand is not None:
+        return  # `log verify` / `log show`: nothing to do here, and no prompts
+    from dataclasses import asdict
+
+    from claimtrack.cli.objects import fail_usage, is_interactive, say
+
+    if speaker and anonymous:
+        fail_usage("give either --speaker or --anonymous, not both", "--speaker / --anonymous")
+    ask = is_interactive(interactive)
+    if ask:
+        if claim is None:
+            claim = typer.prompt("Claim (the checkable proposition)")
+        if stance is None:
+            stance = _prompt_stance()
+        if speaker is None and anonymous is None:
+            speaker = typer.prompt("Speaker (name or alias; blank for the reporter's own voice)", default="",
+                                   show_default=False) or None
+    missing = [name for name, value in (("--claim", claim), ("--stance", stance)) if value is None]
+    if missing:
+        fail_usage(f"missing {' and '.join(missing)} (or run on a terminal to be asked)", " ".join(missing))
+    assert claim is not None and stance is not None
+
+    create_fields: set[str] = set()
+    names = {"speaker": speaker, "outlet": outlet, "via": via, "on_behalf_of": on_behalf_of}
+    if ask and not new:
+        with read_session(ctx) as session:
+            for field, value in list(names.items()):
+                if value and value.strip():
+                    names[field] = _ask_name(session, field, "--" + field.replace("_", "-"), value, create_fields)
+
+    from claimtrack.services.statements import log_statement
+
+    extra: dict[str, Any] = {
+        "quote_kind": quote_kind, "channel": channel, "context": context, "language": language,
+        "original_text": original, "on_behalf_of": names["on_behalf_of"], "nested_in": nested_in,
+        "via_hop": via_hop, "via_cue": via_cue, "primary": primary, "document_kind": document_kind,
+        "document_language": document_language, "create_fields": create_fields,
+    }
+    with write_session(ctx) as session:
+        result = log_statement(
+            session, speaker=names["speaker"], claim=claim, stance=stance, quote=quote, outlet=names["outlet"],
+            url=url, title=title, published=published, via=names["via"], cue=cue, said=said, anonymous=anonymous,
+            create_missing=new, **extra,
+        )
+    if as_json:
+        from claimtrack.cli.output import emit_json
+
+        emit_json(asdict(result))
+        return
+    say(f"Logged statement {result.statement_id} on claim {result.claim_id}"
+        + (f", reported in document {result.document_id} (hop {result.hop_id})" if result.document_id else ""))
+    say("  created: " + ", ".join(result.created))
+    for s in result.suggested_same_as:
+        say(f"  suggested same as claim {s['claim_id']} (score {s['score']:.2f}): {s['text']}"
+            f" — confirm with: claimtrack claim link {result.claim_id} {s['claim_id']} --type same_as")
 
 
 def register(app: typer.Typer) -> None:

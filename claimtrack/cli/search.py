@@ -1,9 +1,60 @@
-"""(placeholder: filled in by its issue)"""
+"""`claimtrack search TEXT`: ranked full text over claims, quotes and names."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from claimtrack.cli.context import read_session
+
+
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to find in claim texts, quotes and actor names. "
+                                             "Every word must occur; punctuation is ignored.", show_default=False)],
+    speaker: Annotated[str | None, typer.Option("--speaker", help="Only statements by this actor.")] = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Only statements reported by this outlet.")] = None,
+    stance: Annotated[str | None, typer.Option("--stance", help="Only statements with this stance.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only statements said on or after (YYYY-MM-DD, "
+                                                              "YYYY-MM, YYYY).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only statements said on or before.")] = None,
+    verdict: Annotated[str | None, typer.Option("--verdict", help="Only claims with a verdict of this label.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many hits.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (keys in docs/logging.md).")] = False,
+) -> None:
+    """Search claims, quotes and actor names, best matches first."""
+    from claimtrack.cli.objects import any_date, list_table, optional_actor
+    from claimtrack.cli.output import emit_json
+    from claimtrack.errors import InvalidInput
+    from claimtrack.queries.search import SearchFilters
+    from claimtrack.queries.search import search as run_search
+    from claimtrack.vocab import Stance, parse_choice
+
+    stance_value = parse_choice(Stance, stance, "stance").value if stance else None
+    since_date, until_date = any_date(since, "--since"), any_date(until, "--until")
+    if since_date and until_date and since_date.start > until_date.end:
+        raise InvalidInput(f"--since {since_date} is after --until {until_date}")
+    with read_session(ctx) as session:
+        filters = SearchFilters(speaker=optional_actor(session, speaker), outlet=optional_actor(session, outlet),
+                                stance=stance_value, since=since_date, until=until_date, verdict=verdict)
+        hits = run_search(session, text, filters, limit=limit)
+    if as_json:
+        emit_json(hits)
+        return
+    rows = []
+    for h in hits:
+        if h.kind == "statement":
+            what = f"{h.speaker or '(unattributed)'} {h.stance}: {h.claim}" + (f" — “{h.quote}”" if h.quote else "")
+            ref = f"statement {h.statement_id}"
+        elif h.kind == "claim":
+            what, ref = h.claim, f"claim {h.claim_id}"
+        else:
+            what, ref = h.name, f"actor {h.actor_id}"
+        rows.append([ref, what, h.said, ", ".join(h.outlets), f"{h.score:.3g}"])
+    list_table(f"search: {text}", ["hit", "what", "said", "reported by", "score"], rows)
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    app.command("search")(search)

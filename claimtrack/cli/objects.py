@@ -1,0 +1,98 @@
+"""Helpers shared by the logging commands (actor, document, claim, statement, hop, verdict, log).
+
+Imported only inside command functions; it imports Rich and the services lazily as well.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from claimtrack.dates import PartialDate
+    from claimtrack.models import Actor
+
+
+def actor_ref(session: Session, ref: str) -> Actor:
+    """An actor by id (digits), `#id`, key or any of its names."""
+    from claimtrack.services.resolve import resolve_actor
+
+    text = ref.strip()
+    return resolve_actor(session, "#" + text if text.isdigit() else text)
+
+
+def optional_actor(session: Session, ref: str | None) -> Actor | None:
+    return actor_ref(session, ref) if ref is not None and ref.strip() else None
+
+
+def past_date(text: str | None, field: str) -> PartialDate | None:
+    """A partial date that cannot lie in the future (said, published, reviewed)."""
+    from claimtrack.dates import parse_optional_date
+
+    return parse_optional_date(text, field, not_after=date.today())
+
+
+def any_date(text: str | None, field: str) -> PartialDate | None:
+    from claimtrack.dates import parse_optional_date
+
+    return parse_optional_date(text, field)
+
+
+def is_interactive(flag: bool | None) -> bool:
+    """--interactive/--no-interactive, else whether stdin is a terminal."""
+    if flag is not None:
+        return flag
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def say(message: str) -> None:
+    """A confirmation line for people (stdout, no markup surprises)."""
+    from claimtrack.cli.output import console
+
+    console.print(message, highlight=False, markup=False, soft_wrap=True)
+
+
+def kv_table(title: str, rows: list[tuple[str, Any]]) -> None:
+    """Render field/value pairs, skipping empty values."""
+    from rich.table import Table
+
+    from claimtrack.cli.output import console
+
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    for key, value in rows:
+        if value is None or value == [] or value == "":
+            continue
+        if isinstance(value, list):
+            value = "\n".join(str(v) for v in value)
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+def list_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    from rich.table import Table
+
+    from claimtrack.cli.output import console
+
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console.print(table)
+    if not rows:
+        console.print("(none)")
+
+
+def fail_usage(message: str, param: str | None = None) -> None:
+    """A usage error (exit 2), for conflicting or missing options."""
+    raise typer.BadParameter(message, param_hint=param)

@@ -1,9 +1,166 @@
-"""(placeholder: filled in by its issue)"""
+"""`claimtrack import` and `claimtrack export`: files in, files out (see docs/formats.md)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+IMPORT_FORMATS = ("auto", "jsonl", "json", "claimreview", "google-factcheck", "liar", "emergent", "polnear", "csv")
+EXPORT_FORMATS = ("jsonl", "json", "claimreview", "prov")
+MAP_FIELDS = ("claim", "speaker", "stance", "quote", "said", "outlet", "url", "title", "published", "verdict",
+              "rating_value", "best", "worst", "reviewer", "language")
+
+
+def _parse_map(values: list[str] | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values or []:
+        field, sep, column = value.partition("=")
+        field = field.strip()
+        if not sep or not field or not column.strip():
+            raise typer.BadParameter(f"{value!r} is not FIELD=COLUMN (e.g. claim=Statement)", param_hint="--map")
+        if field not in MAP_FIELDS:
+            raise typer.BadParameter(f"unknown field {field!r}; expected one of: {', '.join(MAP_FIELDS)}",
+                                     param_hint="--map")
+        mapping[field] = column.strip()
+    return mapping
+
+
+def import_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The file to import (a folder for PolNeAR brat annotations).",
+                                         show_default=False)],
+    format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(IMPORT_FORMATS)}. "
+                                        "auto reads the content and refuses to guess when it is ambiguous.")] = "auto",
+    map_: Annotated[list[str] | None, typer.Option("--map", help="csv: FIELD=COLUMN, repeatable. Fields: "
+                                                   + ", ".join(MAP_FIELDS) + ".", show_default=False)] = None,
+    delimiter: Annotated[str | None, typer.Option("--delimiter", help="csv: the column separator "
+                                                  "(default: tab for .tsv files, else comma); \\t for tab.",
+                                                  show_default=False)] = None,
+    skip_bad: Annotated[Path | None, typer.Option("--skip-bad", help="Keep going past bad records and write each "
+                                                  "one, with its line number and reason, to this jsonl file.",
+                                                  show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be created and matched; "
+                                          "write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import a file: native jsonl/json, ClaimReview, Google Fact Check, LIAR, Emergent, PolNeAR or CSV.
+
+    All or nothing: the first bad record stops the import and nothing is written, unless
+    --skip-bad is given. Importing the same file twice creates nothing the second time.
+    """
+    from claimtrack.cli.context import read_session, write_session
+    from claimtrack.cli.output import emit_json
+    from claimtrack.formats import import_file
+
+    if format not in IMPORT_FORMATS:
+        raise typer.BadParameter(f"unknown format {format!r}; expected one of: {', '.join(IMPORT_FORMATS)}",
+                                 param_hint="--format")
+    mapping = _parse_map(map_)
+    if mapping and format not in ("csv", "auto"):
+        raise typer.BadParameter("--map only applies to --format csv", param_hint="--map")
+    if format == "csv" and not mapping:
+        raise typer.BadParameter("--format csv needs --map FIELD=COLUMN options (at least claim=COLUMN)",
+                                 param_hint="--map")
+    options: dict[str, Any] = {}
+    if mapping:
+        options["mapping"] = mapping
+    if delimiter is not None:
+        options["delimiter"] = "\t" if delimiter in ("\\t", "tab") else delimiter
+        if len(options["delimiter"]) != 1:
+            raise typer.BadParameter("the delimiter must be one character (or \\t)", param_hint="--delimiter")
+
+    rejects = skip_bad.open("w", encoding="utf-8") if skip_bad is not None else None
+    progress_bar = None
+    try:
+        if sys.stderr.isatty() and not as_json:
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+            from claimtrack.cli.output import err_console
+
+            progress_bar = Progress(TextColumn("importing {task.description}"), BarColumn(), DownloadColumn(),
+                                    TimeRemainingColumn(), console=err_console, transient=True)
+            task = progress_bar.add_task(path.name, total=None)
+            progress_bar.start()
+
+            def progress(done: int, total: int | None) -> None:
+                progress_bar.update(task, completed=done, total=total)
+        else:
+            progress = None  # type: ignore[assignment]
+        session_factory = read_session if dry_run else write_session
+        with session_factory(ctx) as session:
+            summary = import_file(session, path, format, dry_run=dry_run, skip_bad=skip_bad is not None,
+                                  rejects=rejects, progress=progress, **options)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+        if rejects is not None:
+            rejects.close()
+    if skip_bad is not None:
+        summary.rejects_file = str(skip_bad)
+    if as_json:
+        emit_json(summary.to_dict())
+        return
+    _print_summary(summary)
+
+
+def _print_summary(summary: Any) -> None:
+    from rich.table import Table
+
+    from claimtrack.cli.output import console
+
+    title = f"{'Would import' if summary.dry_run else 'Imported'} {summary.file} ({summary.format})"
+    table = Table(title=title, title_justify="left")
+    table.add_column("kind")
+    table.add_column("created", justify="right")
+    table.add_column("matched existing", justify="right")
+    table.add_column("skipped", justify="right")
+    for kind, counts in summary.to_dict()["counts"].items():
+        table.add_row(kind, str(counts["created"]), str(counts["matched"]), str(counts["skipped"]))
+    console.print(table)
+    if summary.rejected:
+        console.print(f"{summary.rejected} bad record(s) skipped; see {summary.rejects_file}")
+    if summary.dry_run:
+        console.print("Dry run: nothing was written.")
+
+
+def export_command(
+    ctx: typer.Context,
+    format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(EXPORT_FORMATS)}.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.",
+                                                show_default=False)] = None,
+    claims: Annotated[list[str] | None, typer.Option("--claim", help="Export only this claim (id or key) and "
+                                                     "what it needs; repeatable.", show_default=False)] = None,
+) -> None:
+    """Export the database: native jsonl/json (lossless), ClaimReview JSON-LD, or PROV."""
+    from claimtrack.cli.context import read_session
+    from claimtrack.formats import get_exporter
+
+    if format not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"unknown format {format!r}; expected one of: {', '.join(EXPORT_FORMATS)}",
+                                 param_hint="--format")
+    exporter = get_exporter(format)
+
+    def warn(message: str) -> None:
+        print(f"Warning: {message}", file=sys.stderr)
+
+    options: dict[str, Any] = {"warn": warn}
+    if claims:
+        options["claims"] = claims
+    with read_session(ctx) as session:
+        if output is None:
+            exporter(session, sys.stdout, **options)
+            sys.stdout.flush()
+            return
+        partial = output.with_name(output.name + ".part")
+        with partial.open("w", encoding="utf-8", newline="\n") as stream:
+            exporter(session, stream, **options)
+        partial.replace(output)
 
 
 def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the root app."""
+    """Attach `import` and `export` to the root app."""
+    app.command("import")(import_command)
+    app.command("export")(export_command)

@@ -1,1 +1,155 @@
+"""The audit: rules that name every gap in the attribution record (see docs/chains-and-audit.md).
 
+As in beancount's validation, each rule is a plain function `rule(session, scope) -> list[Problem]`
+and data problems are values, collected and reported together. Every rule is set-based: a
+handful of SQL queries over the whole scope, never one query per row, so the audit stays
+usable on a million statements.
+
+A problem's `key` ("vague-source:statement:12") is stable across runs: it is what an
+acknowledgement refers to, so an accepted problem stays accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+#: severities, most severe first
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """One object a problem involves: its type ("statement", "hop", …), id and a readable label."""
+
+    type: str
+    id: int
+    label: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.type}:{self.id}"
+
+
+@dataclass
+class Problem:
+    """One gap in the record: which rule, how bad, a sentence, and the objects involved."""
+
+    rule: str
+    severity: str
+    message: str
+    objects: list[ObjectRef]
+    key: str
+    details: dict[str, Any] = field(default_factory=dict)
+    acknowledged: bool = False
+    ack_reason: str | None = None
+
+    def at_least(self, severity: str) -> bool:
+        """True when this problem is as severe as `severity` or more."""
+        return SEVERITY_RANK[self.severity] <= SEVERITY_RANK[severity]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The documented `--json` form of a problem."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "key": self.key,
+            "message": self.message,
+            "objects": [{"type": o.type, "id": o.id, "label": o.label} for o in self.objects],
+            "details": self.details,
+            "acknowledged": self.acknowledged,
+            "ack_reason": self.ack_reason,
+        }
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What to audit: everything, or the statements of one claim, or what one document carries."""
+
+    claim_id: int | None = None
+    document_id: int | None = None
+
+
+Rule = Callable[[Session, Scope], list[Problem]]
+
+
+def _registry() -> dict[str, Rule]:
+    from claimtrack.checks import chains, dates, quotes, sources
+
+    return {
+        "unattributed": sources.unattributed,
+        "vague-source": sources.vague_source,
+        "anonymous-speaker": sources.anonymous_speaker,
+        "no-primary-source": chains.no_primary_source,
+        "time-order": dates.time_order,
+        "circular-citation": chains.circular_citation,
+        "echo": chains.echo,
+        "quote-drift": quotes.quote_drift,
+        "missing-dates": dates.missing_dates,
+    }
+
+
+#: rule names in the order they run and are reported
+RULE_NAMES = (
+    "unattributed", "vague-source", "anonymous-speaker", "no-primary-source", "time-order",
+    "circular-citation", "echo", "quote-drift", "missing-dates",
+)
+
+
+def run_audit(session: Session, scope: Scope | None = None, rules: Iterable[str] | None = None) -> list[Problem]:
+    """Run the named rules (all by default) and mark the problems someone acknowledged.
+
+    Problems come back sorted by severity, then rule order, then key, so output is stable.
+    """
+    from claimtrack.errors import InvalidInput
+
+    scope = scope or Scope()
+    registry = _registry()
+    chosen = list(rules) if rules else list(RULE_NAMES)
+    unknown = [name for name in chosen if name not in registry]
+    if unknown:
+        raise InvalidInput(f"unknown audit rule {unknown[0]!r}; expected one of: {', '.join(RULE_NAMES)}")
+    problems: list[Problem] = []
+    for name in RULE_NAMES:
+        if name in chosen:
+            problems.extend(registry[name](session, scope))
+    _mark_acknowledged(session, problems)
+    order = {name: i for i, name in enumerate(RULE_NAMES)}
+    problems.sort(key=lambda p: (SEVERITY_RANK[p.severity], order[p.rule], _natural(p.key)))
+    return problems
+
+
+def _natural(key: str) -> tuple[Any, ...]:
+    """Sort "hop:9" before "hop:10"."""
+    return tuple(int(part) if part.isdigit() else part for part in key.replace(",", ":").split(":"))
+
+
+def _mark_acknowledged(session: Session, problems: list[Problem]) -> None:
+    from sqlalchemy import select
+
+    from claimtrack.models import Acknowledgement
+
+    if not problems:
+        return
+    # acknowledgements are few (people write them one at a time): read them all in one query
+    reasons = dict(session.execute(select(Acknowledgement.problem_key, Acknowledgement.reason)).tuples().all())
+    for problem in problems:
+        if problem.key in reasons:
+            problem.acknowledged = True
+            problem.ack_reason = reasons[problem.key]
+
+
+def failing(problems: Iterable[Problem], fail_on: str) -> list[Problem]:
+    """The unacknowledged problems at or above `fail_on`: what makes `claimtrack audit` exit 1."""
+    return [p for p in problems if not p.acknowledged and p.at_least(fail_on)]
+
+
+def counts_by_rule(problems: Iterable[Problem]) -> dict[str, int]:
+    """How many problems each rule found (every rule listed, zero included)."""
+    counts = {name: 0 for name in RULE_NAMES}
+    for problem in problems:
+        counts[problem.rule] = counts.get(problem.rule, 0) + 1
+    return counts

@@ -1,9 +1,92 @@
-"""(placeholder: filled in by its issue)"""
+"""`claimtrack audit`: name every gap in the attribution record; `audit ack` accepts one."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Annotated
+
 import typer
+
+from claimtrack.cli.context import read_session, write_session
+
+
+class FailOn(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    NEVER = "never"
+
+
+RULES_HELP = ("unattributed, vague-source, anonymous-speaker, no-primary-source, time-order, "
+              "circular-citation, echo, quote-drift, missing-dates")
+
+audit_app = typer.Typer(
+    help="Audit attribution chains: unattributed, vague and anonymous sources, chains without a "
+         "primary source, impossible dates, circular citation, echoes, quote drift.",
+    invoke_without_command=True,
+)
+
+
+@audit_app.callback(invoke_without_command=True)
+def audit(
+    ctx: typer.Context,
+    claim: Annotated[str | None, typer.Option("--claim", help="Only the statements of this claim (id or key).")] = None,
+    document: Annotated[str | None, typer.Option("--document", help="Only what this document (id or key) carries.")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", help=f"Run only this rule (repeatable): {RULES_HELP}.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when an unacknowledged problem this severe or "
+                                                              "worse exists ('never': always exit 0).")] = FailOn.ERROR,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list acknowledged problems.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON list (keys in docs/chains-and-audit.md).")] = False,
+) -> None:
+    """Audit the attribution record and list every problem with a sentence, its severity and
+    the objects involved. Exits 1 when an unacknowledged problem at or above --fail-on exists,
+    so a newsroom can run it in its own checks."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from claimtrack.checks import RULE_NAMES, Scope, failing, run_audit
+    from claimtrack.queries.lookup import get_claim, get_document
+
+    for name in rule or []:
+        if name not in RULE_NAMES:
+            raise typer.BadParameter(f"unknown rule {name!r}; expected one of: {', '.join(RULE_NAMES)}",
+                                     param_hint="--rule")
+
+    with read_session(ctx) as session:
+        scope = Scope(
+            claim_id=get_claim(session, claim).id if claim else None,
+            document_id=get_document(session, document).id if document else None,
+        )
+        problems = run_audit(session, scope, rule or None)
+    if json_output:
+        from claimtrack.cli.output import emit_json
+
+        emit_json([p.as_dict() for p in problems if show_all or not p.acknowledged])
+    else:
+        from claimtrack.cli.output import console
+        from claimtrack.reports.audit_view import render_audit
+
+        render_audit(problems, console, show_all=show_all)
+    if fail_on is not FailOn.NEVER and failing(problems, fail_on.value):
+        raise typer.Exit(1)
+
+
+@audit_app.command("ack")
+def ack(
+    ctx: typer.Context,
+    problem_key: Annotated[str, typer.Argument(help="The problem's key, as listed by `claimtrack audit` "
+                                                    "(e.g. vague-source:statement:12).", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="Why this problem is acceptable; recorded with your name.",
+                                        show_default=False)],
+) -> None:
+    """Acknowledge an audit problem: it stops failing the audit and is listed only with --all."""
+    from claimtrack.services.acknowledgements import acknowledge_problem
+
+    with write_session(ctx) as session:
+        acknowledgement = acknowledge_problem(session, problem_key, reason)
+        key = acknowledgement.problem_key
+    print(f"Acknowledged {key}")
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    app.add_typer(audit_app, name="audit")

@@ -130,6 +130,7 @@ class StatementBranch:
     statement: StatementRef
     hop: HopNode | None  # None for a nested statement the document carries only through its parent
     nested: list[StatementBranch] = field(default_factory=list)
+    summary: str | None = None  # chain_summary's line for `hop`
 
 
 @dataclass
@@ -404,7 +405,9 @@ def document_chain(session: Session, document_id: int) -> DocumentChain:
         node, cycle = build_chain(hop_id, rows)
         if cycle and _canonical_cycle(cycle) not in cycles:
             cycles.append(_canonical_cycle(cycle))
-        by_statement[node.statement.id] = StatementBranch(node.statement, node)
+        path, cycle_to = walk_back(hop_id, rows)
+        summary = summarize_path([rows[h] for h in path], cycle_to is not None)
+        by_statement[node.statement.id] = StatementBranch(node.statement, node, summary=summary)
     # nested attributions: show a statement under the one that reports it
     all_ids = nested_statement_ids(session, by_statement)
     extra = load_statements(session, all_ids - set(by_statement))

@@ -1,0 +1,62 @@
+"""What the rules share: scoping a query to a claim or a document, and readable labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from claimtrack.checks import ObjectRef, Scope
+from claimtrack.models import Hop, Statement
+
+#: a quote or claim text is cut to this many characters inside a message
+SNIPPET = 80
+
+
+def snippet(text: str | None, limit: int = SNIPPET) -> str:
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def scope_statements(query: Select[Any], scope: Scope) -> Select[Any]:
+    """Limit a query over `Statement` to the scope; withdrawn statements are never audited."""
+    query = query.where(Statement.status == "normal")
+    if scope.claim_id is not None:
+        query = query.where(Statement.claim_id == scope.claim_id)
+    if scope.document_id is not None:
+        query = query.where(Statement.id.in_(select(Hop.statement_id).where(Hop.document_id == scope.document_id)))
+    return query
+
+
+def scope_hops(query: Select[Any], scope: Scope) -> Select[Any]:
+    """Limit a query over `Hop` (joined to its `Statement`) to the scope."""
+    query = query.where(Statement.status == "normal")
+    if scope.claim_id is not None:
+        query = query.where(Statement.claim_id == scope.claim_id)
+    if scope.document_id is not None:
+        query = query.where(Hop.document_id == scope.document_id)
+    return query
+
+
+def who(speaker: str | None, descriptor: str | None) -> str:
+    if speaker:
+        return speaker
+    if descriptor:
+        return f'"{descriptor}"'
+    return "the reporter"
+
+
+def document_label(document_id: int, outlet: str | None, title: str | None) -> str:
+    """ "The New Indian Express (document 3)" — the outlet a fact-checker recognizes, and the id."""
+    name = outlet or (f'"{snippet(title, 60)}"' if title else None)
+    return f"{name} (document {document_id})" if name else f"document {document_id}"
+
+
+def statement_ref(statement_id: int, speaker: str | None, descriptor: str | None, claim_text: str | None) -> ObjectRef:
+    return ObjectRef("statement", statement_id, f"{who(speaker, descriptor)}: {snippet(claim_text, 60)}")
+
+
+def claim_ref(claim_id: int, text: str | None) -> ObjectRef:
+    return ObjectRef("claim", claim_id, snippet(text, 60))

@@ -1,0 +1,302 @@
+"""Rules about where statements come from: chains that stop short, circles, and echoes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import case, distinct, func, select
+from sqlalchemy.orm import Session, aliased
+
+from claimtrack.checks import ObjectRef, Problem, Scope
+from claimtrack.checks._common import (
+    claim_ref,
+    document_label,
+    scope_hops,
+    scope_statements,
+    snippet,
+    statement_ref,
+    who,
+)
+from claimtrack.models import Actor, Claim, Document, Hop, Statement
+
+#: the stances under which a document's hop counts as support for the claim, for echo counting
+CARRYING_STANCES = ("asserts", "confirms", "reports")
+
+_CHUNK = 5000
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    items = sorted(set(ids))
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
+
+
+# ----------------------------------------------------------------------------- no primary source
+
+
+def no_primary_source(session: Session, scope: Scope) -> list[Problem]:
+    """A statement whose chains end at an intermediary and none reaches the speaker's own words.
+
+    A chain ends where a hop relies on no logged hop. It reached the origin when that hop is
+    primary; it stopped short when the hop names an intermediary ("AFP", "local media") that
+    nobody logged. A hop that relies on nothing at all is first-hand reporting, not a gap.
+    """
+    via = aliased(Actor)
+    outlet = aliased(Actor)
+    speaker = aliased(Actor)
+    primary = aliased(Hop)
+    has_primary = (select(primary.id).where(primary.statement_id == Statement.id, primary.is_primary.is_(True))
+                   .correlate(Statement).exists())
+    query = scope_statements(
+        select(Statement.id, Statement.claim_id, Claim.text, speaker.name, Statement.speaker_descriptor,
+               Statement.channel, Hop.id, via.name, Document.id, outlet.name, Document.title)
+        .join(Claim, Claim.id == Statement.claim_id)
+        .join(Hop, Hop.statement_id == Statement.id)
+        .join(via, via.id == Hop.via_actor_id)
+        .join(Document, Document.id == Hop.document_id)
+        .outerjoin(outlet, outlet.id == Document.outlet_id)
+        .outerjoin(speaker, speaker.id == Statement.speaker_id)
+        .where(Hop.via_hop_id.is_(None), Hop.is_primary.is_(False), ~has_primary)
+        # the reporter's own voice has no "own words" to reach: `unattributed` covers it
+        .where((Statement.speaker_id.is_not(None)) | (Statement.speaker_descriptor.is_not(None)))
+        .order_by(Statement.id, Hop.id),
+        scope,
+    )
+    grouped: dict[int, dict[str, Any]] = {}
+    for sid, claim_id, text, speaker_name, descriptor, channel, hop_id, via_name, doc_id, outlet_name, title in session.execute(query):
+        entry = grouped.setdefault(sid, {"claim": (claim_id, text), "who": (speaker_name, descriptor),
+                                         "channel": channel, "ends": []})
+        entry["ends"].append((hop_id, via_name, document_label(doc_id, outlet_name, title), doc_id))
+    problems = []
+    for sid, entry in grouped.items():
+        claim_id, text = entry["claim"]
+        speaker_name, descriptor = entry["who"]
+        ends = entry["ends"]
+        where = "; ".join(f"{doc} got it from {via_name}" for _, via_name, doc, _ in ends[:3])
+        if len(ends) > 3:
+            where += f"; and {len(ends) - 3} more"
+        hint = (f"Log the {entry['channel']} original and mark its hop primary." if entry["channel"]
+                else "Find and log the original (post, transcript, press release) and mark its hop primary.")
+        objects = [statement_ref(sid, speaker_name, descriptor, text), claim_ref(claim_id, text)]
+        objects += [ObjectRef("hop", hop_id, f"{doc} via {via_name}") for hop_id, via_name, doc, _ in ends]
+        problems.append(Problem(
+            "no-primary-source", "warning",
+            f'Statement {sid} ({who(speaker_name, descriptor)}: "{snippet(text)}") never reaches the speaker\'s '
+            f"own words: {where}, and nothing earlier is logged. {hint}",
+            objects, f"no-primary-source:statement:{sid}",
+            {"ends": [{"hop": hop_id, "intermediary": via_name, "document": doc_id} for hop_id, via_name, _, doc_id in ends]},
+        ))
+    return problems
+
+
+# ----------------------------------------------------------------------------- circular citation
+
+
+def _in_scope_hops(session: Session, scope: Scope) -> set[int] | None:
+    if scope.claim_id is None and scope.document_id is None:
+        return None
+    return set(session.scalars(scope_hops(select(Hop.id).join(Statement, Statement.id == Hop.statement_id), scope)))
+
+
+def find_cycles(edges: dict[int, int]) -> list[list[int]]:
+    """Cycles of a graph where each node relies on at most one other (hop -> via_hop).
+
+    Linear time: each node is walked once; a walk that runs into its own trail found a cycle.
+    Each cycle is returned once, starting from its smallest id.
+    """
+    state: dict[int, int] = {}  # 1 = on the current walk, 2 = done
+    cycles: list[list[int]] = []
+    for start in edges:
+        if start in state:
+            continue
+        trail: list[int] = []
+        node: int | None = start
+        while node is not None and node not in state:
+            state[node] = 1
+            trail.append(node)
+            node = edges.get(node)
+        if node is not None and state.get(node) == 1:
+            cycle = trail[trail.index(node):]
+            turn = cycle.index(min(cycle))
+            cycles.append(cycle[turn:] + cycle[:turn])
+        for visited in trail:
+            state[visited] = 2
+    return sorted(cycles)
+
+
+def circular_citation(session: Session, scope: Scope) -> list[Problem]:
+    """Hops that rely on each other in a circle (A cites B cites A): none of them is an origin."""
+    # one query for the whole citation graph: ids only, so it fits in memory at a million hops
+    edges = dict(session.execute(select(Hop.id, Hop.via_hop_id).where(Hop.via_hop_id.is_not(None))).tuples().all())
+    cycles = find_cycles(edges)
+    if not cycles:
+        return []
+    wanted = _in_scope_hops(session, scope)
+    if wanted is not None:
+        cycles = [c for c in cycles if wanted.intersection(c)]
+    ids = {h for cycle in cycles for h in cycle}
+    outlet = aliased(Actor)
+    labels: dict[int, tuple[int, str]] = {}
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(Hop.id, Document.id, outlet.name, Document.title)
+            .join(Document, Document.id == Hop.document_id)
+            .outerjoin(outlet, outlet.id == Document.outlet_id)
+            .where(Hop.id.in_(chunk))
+        )
+        for hop_id, doc_id, outlet_name, title in rows:
+            labels[hop_id] = (doc_id, document_label(doc_id, outlet_name, title))
+    problems = []
+    for cycle in cycles:
+        names = [labels[h][1] for h in cycle]
+        circle = " → ".join([*names, names[0]])
+        objects = [ObjectRef("hop", h, labels[h][1]) for h in cycle]
+        objects += [ObjectRef("document", doc, name) for doc, name in dict.fromkeys(labels[h] for h in cycle)]
+        problems.append(Problem(
+            "circular-citation", "error",
+            f"Circular citation: {circle}. Each relies on the next and none is the origin; "
+            "find where the statement first appeared and fix the hop that points the wrong way.",
+            objects, "circular-citation:hop:" + ",".join(str(h) for h in sorted(cycle)),
+            {"hops": cycle},
+        ))
+    return problems
+
+
+# ----------------------------------------------------------------------------- echo
+
+
+def _terminal_walk(scope: Scope) -> Any:
+    """(start hop, hop on its chain) rows for every carrying hop in scope: a recursive CTE."""
+    hops = Hop.__table__
+    st = Statement.__table__
+    start = (
+        select(hops.c.id.label("start_id"), hops.c.id.label("cur_id"))
+        .select_from(hops.join(st, st.c.id == hops.c.statement_id))
+        .where(st.c.stance.in_(CARRYING_STANCES), st.c.status == "normal")
+    )
+    if scope.claim_id is not None:
+        start = start.where(st.c.claim_id == scope.claim_id)
+    if scope.document_id is not None:
+        carried = (select(st.c.claim_id).select_from(st.join(hops, hops.c.statement_id == st.c.id))
+                   .where(hops.c.document_id == scope.document_id))
+        start = start.where(st.c.claim_id.in_(carried))
+    walk = start.cte("echo_walk", recursive=True)
+    # UNION, not UNION ALL: a circular citation stops instead of looping
+    walk = walk.union(
+        select(walk.c.start_id, hops.c.via_hop_id)
+        .select_from(walk.join(hops, hops.c.id == walk.c.cur_id))
+        .where(hops.c.via_hop_id.is_not(None))
+    )
+    return walk
+
+
+def echo(session: Session, scope: Scope) -> list[Problem]:
+    """Per claim: how many independent origins its supporting documents trace back to.
+
+    The origin of a document's hop is where its chain ends: the primary or first-hand document
+    at the end, or the intermediary when the chain stops at one nobody logged (five outlets
+    "citing AFP" are one origin: AFP). Hops in a circle have no origin and are left out.
+    """
+    walk = _terminal_walk(scope)
+    start_hop = aliased(Hop)
+    end_hop = aliased(Hop)
+    start_statement = aliased(Statement)
+    # one integer per origin: a document id, or minus an intermediary actor's id
+    origin = case(
+        ((end_hop.via_actor_id.is_not(None)) & (end_hop.is_primary.is_(False)), -end_hop.via_actor_id),
+        else_=end_hop.document_id,
+    )
+    query = (
+        select(
+            start_statement.claim_id,
+            func.count(distinct(start_hop.document_id)).label("documents"),
+            func.count(distinct(origin)).label("origins"),
+            func.min(origin).label("an_origin"),
+        )
+        .select_from(walk)
+        .join(end_hop, end_hop.id == walk.c.cur_id)
+        .join(start_hop, start_hop.id == walk.c.start_id)
+        .join(start_statement, start_statement.id == start_hop.statement_id)
+        .where(end_hop.via_hop_id.is_(None))
+        .group_by(start_statement.claim_id)
+        .having(func.count(distinct(start_hop.document_id)) > func.count(distinct(origin)))
+    )
+    rows = session.execute(query).all()
+    if not rows:
+        return []
+    claims = dict(_fetch(session, select(Claim.id, Claim.text), Claim.id, [r.claim_id for r in rows]))
+    single = [r.an_origin for r in rows if r.origins == 1]
+    outlet = aliased(Actor)
+    doc_labels = {
+        doc_id: document_label(doc_id, outlet_name, title)
+        for doc_id, outlet_name, title in _fetch(
+            session,
+            select(Document.id, outlet.name, Document.title).outerjoin(outlet, outlet.id == Document.outlet_id),
+            Document.id, [o for o in single if o > 0],
+        )
+    }
+    actor_names = dict(_fetch(session, select(Actor.id, Actor.name), Actor.id, [-o for o in single if o < 0]))
+    problems = []
+    for row in rows:
+        text = claims.get(row.claim_id)
+        echoes = row.documents - row.origins
+        details = {"documents": row.documents, "independent_origins": row.origins, "echoes": echoes}
+        objects = [claim_ref(row.claim_id, text)]
+        if row.origins == 1:
+            if row.an_origin > 0:
+                label = doc_labels.get(row.an_origin, f"document {row.an_origin}")
+                objects.append(ObjectRef("document", row.an_origin, label))
+                details["origin"] = {"type": "document", "id": row.an_origin, "label": label}
+            else:
+                label = actor_names.get(-row.an_origin, f"actor {-row.an_origin}")
+                objects.append(ObjectRef("actor", -row.an_origin, label))
+                details["origin"] = {"type": "actor", "id": -row.an_origin, "label": label}
+            problems.append(Problem(
+                "echo", "warning",
+                f'Claim {row.claim_id} ("{snippet(text)}") is carried by {row.documents} documents, but all of '
+                f"them trace back to one origin, {label}: 1 independent origin, {echoes} "
+                f"echo{'es' if echoes != 1 else ''}. Repetition is not corroboration.",
+                objects, f"echo:claim:{row.claim_id}", details,
+            ))
+        else:
+            problems.append(Problem(
+                "echo", "info",
+                f'Claim {row.claim_id} ("{snippet(text)}") is carried by {row.documents} documents from '
+                f"{row.origins} independent origins; the other {echoes} "
+                f"{'are echoes' if echoes != 1 else 'is an echo'} of those.",
+                objects, f"echo:claim:{row.claim_id}", details,
+            ))
+    return problems
+
+
+def _fetch(session: Session, query: Any, column: Any, ids: list[int]) -> list[Any]:
+    rows: list[Any] = []
+    for chunk in _chunks(ids):
+        rows.extend(session.execute(query.where(column.in_(chunk))).tuples())
+    return rows
+
+
+def origin_counts(session: Session, scope: Scope | None = None) -> dict[int, dict[str, int]]:
+    """For every claim in scope with carrying documents: documents, independent origins, echoes."""
+    walk = _terminal_walk(scope or Scope())
+    start_hop = aliased(Hop)
+    end_hop = aliased(Hop)
+    start_statement = aliased(Statement)
+    origin = case(
+        ((end_hop.via_actor_id.is_not(None)) & (end_hop.is_primary.is_(False)), -end_hop.via_actor_id),
+        else_=end_hop.document_id,
+    )
+    query = (
+        select(start_statement.claim_id, func.count(distinct(start_hop.document_id)), func.count(distinct(origin)))
+        .select_from(walk)
+        .join(end_hop, end_hop.id == walk.c.cur_id)
+        .join(start_hop, start_hop.id == walk.c.start_id)
+        .join(start_statement, start_statement.id == start_hop.statement_id)
+        .where(end_hop.via_hop_id.is_(None))
+        .group_by(start_statement.claim_id)
+    )
+    return {
+        claim_id: {"documents": docs, "independent_origins": origins, "echoes": docs - origins}
+        for claim_id, docs, origins in session.execute(query)
+    }

@@ -1,0 +1,160 @@
+"""Rules about time: a citation dated before what it cites, and dates the chain needs but lacks.
+
+Dates are partial (a day, a month, a year, possibly approximate), so a problem is raised only
+when the order is *certainly* wrong: the whole period of the later-looking date ends before the
+period of the other begins. An approximate date is widened by one period either way ("~2021-04"
+may be March to May). SQL keeps only the candidate pairs (start before start); the exact test
+then runs on those few rows.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased
+
+from claimtrack.checks import ObjectRef, Problem, Scope
+from claimtrack.checks._common import document_label, scope_hops, snippet, statement_ref
+from claimtrack.dates import PartialDate
+from claimtrack.models import Actor, Claim, Document, Hop, Statement
+from claimtrack.vocab import Precision
+
+
+def _shift_months(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def bounds(value: PartialDate) -> tuple[date, date]:
+    """The earliest and latest day a partial date can mean, approximate ones widened."""
+    first, last = value.start, value.end
+    if value.approximate:
+        if value.precision is Precision.DAY:
+            first, last = first - timedelta(days=1), last + timedelta(days=1)
+        elif value.precision is Precision.MONTH:
+            first, last = _shift_months(first, -1), _shift_months(last.replace(day=1), 1)
+            last = last.replace(day=calendar.monthrange(last.year, last.month)[1])
+        else:
+            first, last = first.replace(year=first.year - 1), last.replace(year=last.year + 1)
+    return first, last
+
+
+def certainly_before(earlier: PartialDate, later: PartialDate) -> bool:
+    """True only when every day `earlier` can mean is before every day `later` can mean."""
+    return bounds(earlier)[1] < bounds(later)[0]
+
+
+def _pd(on: date | None, precision: str | None, approx: bool | None) -> PartialDate | None:
+    return PartialDate.of(on, precision, approx)
+
+
+def time_order(session: Session, scope: Scope) -> list[Problem]:
+    """A hop's document dated before the document it relies on; a statement reported before it was said."""
+    problems: list[Problem] = []
+    doc = aliased(Document)
+    via_doc = aliased(Document)
+    via_hop = aliased(Hop)
+    outlet = aliased(Actor)
+    via_outlet = aliased(Actor)
+    speaker = aliased(Actor)
+    pairs = scope_hops(
+        select(Hop.id, via_hop.id, doc.id, outlet.name, doc.title, doc.published_on, doc.published_precision,
+               doc.published_approx, via_doc.id, via_outlet.name, via_doc.title, via_doc.published_on,
+               via_doc.published_precision, via_doc.published_approx)
+        .join(Statement, Statement.id == Hop.statement_id)
+        .join(via_hop, via_hop.id == Hop.via_hop_id)
+        .join(doc, doc.id == Hop.document_id)
+        .join(via_doc, via_doc.id == via_hop.document_id)
+        .outerjoin(outlet, outlet.id == doc.outlet_id)
+        .outerjoin(via_outlet, via_outlet.id == via_doc.outlet_id)
+        .where(doc.published_on < via_doc.published_on),
+        scope,
+    )
+    for (hop_id, via_id, doc_id, outlet_name, title, on, prec, approx,
+         vdoc_id, voutlet, vtitle, von, vprec, vapprox) in session.execute(pairs):
+        published, cited = _pd(on, prec, approx), _pd(von, vprec, vapprox)
+        if published is None or cited is None or not certainly_before(published, cited):
+            continue
+        here, there = document_label(doc_id, outlet_name, title), document_label(vdoc_id, voutlet, vtitle)
+        problems.append(Problem(
+            "time-order", "error",
+            f"{here}, published {published}, relies on {there}, published {cited}: a document cannot cite "
+            "one that appeared after it. One of the dates is wrong, or the hop points at the wrong source.",
+            [ObjectRef("hop", hop_id, here), ObjectRef("hop", via_id, there),
+             ObjectRef("document", doc_id, here), ObjectRef("document", vdoc_id, there)],
+            f"time-order:hop:{hop_id}",
+            {"published": str(published), "cited_published": str(cited)},
+        ))
+    said_query = scope_hops(
+        select(Hop.id, Statement.id, speaker.name, Statement.speaker_descriptor, Claim.text,
+               Statement.said_on, Statement.said_precision, Statement.said_approx,
+               doc.id, outlet.name, doc.title, doc.published_on, doc.published_precision, doc.published_approx)
+        .join(Statement, Statement.id == Hop.statement_id)
+        .join(Claim, Claim.id == Statement.claim_id)
+        .join(doc, doc.id == Hop.document_id)
+        .outerjoin(outlet, outlet.id == doc.outlet_id)
+        .outerjoin(speaker, speaker.id == Statement.speaker_id)
+        .where(doc.published_on < Statement.said_on),
+        scope,
+    )
+    for (hop_id, sid, speaker_name, descriptor, text, son, sprec, sapprox,
+         doc_id, outlet_name, title, on, prec, approx) in session.execute(said_query):
+        said, published = _pd(son, sprec, sapprox), _pd(on, prec, approx)
+        if said is None or published is None or not certainly_before(published, said):
+            continue
+        here = document_label(doc_id, outlet_name, title)
+        problems.append(Problem(
+            "time-order", "error",
+            f'{here}, published {published}, reports statement {sid} ("{snippet(text)}"), said {said}: '
+            "it was reported before it was said. Check the statement's date and the document's.",
+            [ObjectRef("hop", hop_id, here), statement_ref(sid, speaker_name, descriptor, text),
+             ObjectRef("document", doc_id, here)],
+            f"time-order:hop:{hop_id}:said",
+            {"published": str(published), "said": str(said)},
+        ))
+    return problems
+
+
+def missing_dates(session: Session, scope: Scope) -> list[Problem]:
+    """Dates the chain needs to be judged: both ends of a hop that relies on another, and a primary source."""
+    doc = aliased(Document)
+    via_doc = aliased(Document)
+    via_hop = aliased(Hop)
+    outlet = aliased(Actor)
+    via_outlet = aliased(Actor)
+    query = scope_hops(
+        select(Hop.id, Hop.is_primary, doc.id, outlet.name, doc.title, doc.published_on,
+               via_doc.id, via_outlet.name, via_doc.title, via_doc.published_on)
+        .join(Statement, Statement.id == Hop.statement_id)
+        .join(doc, doc.id == Hop.document_id)
+        .outerjoin(outlet, outlet.id == doc.outlet_id)
+        .outerjoin(via_hop, via_hop.id == Hop.via_hop_id)
+        .outerjoin(via_doc, via_doc.id == via_hop.document_id)
+        .outerjoin(via_outlet, via_outlet.id == via_doc.outlet_id)
+        .where(or_(
+            (Hop.via_hop_id.is_not(None)) & (or_(doc.published_on.is_(None), via_doc.published_on.is_(None))),
+            (Hop.is_primary.is_(True)) & (doc.published_on.is_(None)),
+        )),
+        scope,
+    )
+    problems = []
+    for hop_id, is_primary, doc_id, outlet_name, title, on, vdoc_id, voutlet, vtitle, von in session.execute(query):
+        here = document_label(doc_id, outlet_name, title)
+        objects = [ObjectRef("hop", hop_id, here)]
+        if vdoc_id is not None:
+            there = document_label(vdoc_id, voutlet, vtitle)
+            undated = [label for label, value in ((here, on), (there, von)) if value is None]
+            objects += [ObjectRef("document", d, label) for d, label, value in
+                        ((doc_id, here, on), (vdoc_id, there, von)) if value is None]
+            message = (f"Cannot check that {here} came after {there}, which it relies on: "
+                       f"{' and '.join(undated)} {'has' if len(undated) == 1 else 'have'} no published date.")
+        else:
+            objects.append(ObjectRef("document", doc_id, here))
+            message = (f"{here} is a primary source but has no published date, so nothing that cites it can be "
+                       "checked for order. Add the date of the post or transcript.")
+        problems.append(Problem("missing-dates", "info", message, objects, f"missing-dates:hop:{hop_id}"))
+    return problems

@@ -96,7 +96,7 @@ def create_demo_database(path: Path) -> Any:
     Refuses (InvalidInput, nothing touched) when `path` holds anything but a previous demo.
     """
     from claimtrack.db import Database
-    from claimtrack.formats.native import import_native
+    from claimtrack.formats import import_native
 
     if path.is_dir():
         raise InvalidInput(f"demo --db {path}: that is a folder; give a file path such as {path / 'demo.db'}")

@@ -81,7 +81,7 @@ def test_the_seed_details_a_fact_checker_needs_are_logged():
 @pytest.fixture
 def demo_db(database):
     """The demo file imported into the test database (SQLite and PostgreSQL)."""
-    from claimtrack.formats.native import import_native
+    from claimtrack.formats import import_native
 
     with database.write() as session, demo_data_path().open("rb") as stream:
         import_native(session, stream)

@@ -73,9 +73,9 @@ def render_chain(tour: Tour, console: Console) -> None:
     if tour.chain is None:
         console.print("[dim](no chain)[/]")
         return
-    from claimtrack.reports.chain_tree import chain_renderable
+    from claimtrack.reports.chain_tree import statement_tree
 
-    console.print(Padding(chain_renderable(tour.chain), (0, 0, 0, 2)))
+    console.print(Padding(statement_tree(tour.chain), (0, 0, 0, 2)))
 
 
 def render_audit(tour: Tour, console: Console) -> None:
@@ -106,7 +106,8 @@ def render_audit(tour: Tour, console: Console) -> None:
 def render_next(tour: Tour, console: Console) -> None:
     _section(console, 4, "Try next", "Every command takes --json for scripts; reports also take --markdown.")
     for command, what in tour.next_commands:
-        console.print(Text("  $ ", style="dim") + Text(command, style="bold"))
+        # soft_wrap: a command is never broken across lines, so it can be copied and pasted
+        console.print(Text("  $ ", style="dim") + Text(command, style="bold"), soft_wrap=True)
         console.print(Text(f"      {what}", style="dim"))
     console.print()
     console.print(

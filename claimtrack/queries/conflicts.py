@@ -466,16 +466,20 @@ def _reversal_candidates(session: Session, f: _Filters) -> list[_Candidate]:
     normal = Statement.status == "normal"
     supp = Statement.stance.in_(_SUPPORTING)
     opp = Statement.stance.in_(_OPPOSING)
+    # a speaker merged into another is the same person: group on the survivor (one merge level
+    # in SQL; deeper chains are followed when the sides are loaded)
+    person = func.coalesce(Actor.merged_into_id, Actor.id)
     query = (
         select(
             Statement.claim_id,
-            Statement.speaker_id,
+            person,
             func.sum(case((and_(supp, normal), 1), else_=0)),
             func.sum(case((and_(opp, normal), 1), else_=0)),
             func.count(),
         )
-        .where(Statement.stance.in_(_TAKING_SIDES), Statement.speaker_id.is_not(None))
-        .group_by(Statement.claim_id, Statement.speaker_id)
+        .join(Actor, Actor.id == Statement.speaker_id)
+        .where(Statement.stance.in_(_TAKING_SIDES))
+        .group_by(Statement.claim_id, person)
         .having(func.sum(case((supp, 1), else_=0)) > 0, func.sum(case((opp, 1), else_=0)) > 0)
     )
     if f.claim_id is not None:
@@ -496,8 +500,9 @@ def _build_reversal(session: Session, claim_id: int, speaker_id: int, retracted_
     claim = session.get(Claim, claim_id)
     speaker = session.get(Actor, speaker_id)
     assert claim is not None and speaker is not None
-    supp_ids, supp_total = side_statement_ids(session, claim_id, _SUPPORTING, [speaker_id])
-    opp_ids, opp_total = side_statement_ids(session, claim_id, _OPPOSING, [speaker_id])
+    speaker_ids = actor_ids_with_merged(session, speaker_id)
+    supp_ids, supp_total = side_statement_ids(session, claim_id, _SUPPORTING, speaker_ids)
+    opp_ids, opp_total = side_statement_ids(session, claim_id, _OPPOSING, speaker_ids)
     items = load_statement_items(session, supp_ids + opp_ids)
     supp_dates = [PartialDate.of(*_said(session, i)) for i in supp_ids]
     opp_dates = [PartialDate.of(*_said(session, i)) for i in opp_ids]

@@ -18,8 +18,8 @@ POLITIFACT_SCALE: tuple[str, ...] = ("pants-fire", "false", "barely-true", "half
 
 _P = {label: round(index / (len(POLITIFACT_SCALE) - 1), 2) for index, label in enumerate(POLITIFACT_SCALE)}
 
-#: folded label -> position on 0–1 (English gloss in the comment where the label is not English)
-LABELS: dict[str, float] = {
+#: label -> position on 0–1 (English gloss in the comment where the label is not English)
+_TABLE: dict[str, float] = {
     # PolitiFact (LIAR spells them with hyphens; fold() turns those into spaces)
     "pants fire": _P["pants-fire"],
     "pants on fire": _P["pants-fire"],
@@ -62,6 +62,9 @@ LABELS: dict[str, float] = {
     "نصف حقيقي": 0.6,  # half true
     "صحيح": 1.0,  # true
 }
+
+#: the table under its matching form: fold() also drops Arabic hamza and diacritics (أ → ا)
+LABELS: dict[str, float] = {fold(label): position for label, position in _TABLE.items()}
 
 
 def label_position(label: str | None) -> float | None:

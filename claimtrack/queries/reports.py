@@ -130,7 +130,7 @@ def _history(session: Session, object_type: str, ids: list[int]) -> dict[int, li
         after = json.loads(event.after) if event.after else {}
         watched = ("label", "rating_value", "best", "worst", "status", "status_reason", "reviewed_on", "explanation")
         changes = {k: [before.get(k), after.get(k)] for k in watched
-                   if (k in before or k in after) and before.get(k) != after.get(k)}
+                   if k in before and k in after and before[k] != after[k]}
         result[event.object_id].append(  # type: ignore[index]
             HistoryEntry(event.occurred_at.isoformat(timespec="seconds"), event.user, event.action, changes))
     return result

@@ -40,7 +40,7 @@ def _counts_table(title: str, rows: list[Count], name: str = "name", extra: str 
 
 def _statement_rows_table(title: str, rows: list[StatementRow], total: int | None = None) -> Table:
     table = _table(title + (f" ({len(rows)} of {total:,})" if total is not None and total > len(rows) else ""))
-    table.add_column("date", ratio=2, overflow="fold")
+    table.add_column("date", min_width=11, no_wrap=True)
     table.add_column("speaker", ratio=3, overflow="fold")
     table.add_column("stance", ratio=2, overflow="fold")
     table.add_column("claim", ratio=6, overflow="fold")
@@ -53,8 +53,8 @@ def _statement_rows_table(title: str, rows: list[StatementRow], total: int | Non
     return table
 
 
-def _conflict_lines(briefs: list) -> Tree:
-    tree = Tree("Conflicts", guide_style="dim")
+def _conflict_lines(briefs: list, title: str = "Conflicts") -> Tree:
+    tree = Tree(title, guide_style="dim")
     for b in briefs:
         tree.add(Text.assemble((f"{b.severity_label.upper()} ", SEVERITY_STYLES[b.severity_label]),
                                (f"{b.kind}: ", "bold"), b.summary))
@@ -91,7 +91,7 @@ def claim_renderables(report: ClaimReport) -> list[RenderableType]:
     verdicts.add_column("reviewer", ratio=2, overflow="fold")
     verdicts.add_column("label", ratio=2, overflow="fold")
     verdicts.add_column("0–1", ratio=1)
-    verdicts.add_column("date", ratio=2)
+    verdicts.add_column("date", min_width=11, no_wrap=True)
     verdicts.add_column("history", ratio=3, overflow="fold")
     for entry in report.verdicts:
         v = entry.verdict
@@ -157,7 +157,7 @@ def speaker_renderables(report: SpeakerReport) -> list[RenderableType]:
         _counts_table(f"Statements by stance ({report.statements_total:,})", stances, "stance"),
         _counts_table("Statements by status", statuses, "status"),
         _counts_table("Verdicts on claims this speaker made", report.verdicts, "label", "0–1"),
-        _conflict_lines(report.self_contradictions),
+        _conflict_lines(report.self_contradictions, "Self-contradictions"),
         _counts_table("Outlets that carried these statements", report.outlets, "outlet"),
         _statement_rows_table("Most recent statements", report.recent, report.statements_total),
     ]
@@ -198,6 +198,7 @@ def speaker_markdown(report: SpeakerReport) -> str:
 
 def outlet_renderables(report: OutletReport) -> list[RenderableType]:
     summary = _table("Reporting")
+    summary.show_header = False
     summary.add_column("", ratio=2)
     summary.add_column("", ratio=3, overflow="fold")
     summary.add_row("documents", f"{report.documents:,}")
@@ -238,12 +239,12 @@ def outlet_markdown(report: OutletReport) -> str:
 def timeline_renderables(report: Timeline) -> list[RenderableType]:
     title = f"Timeline of claim {report.claim_id}" if report.claim_id is not None else "Timeline"
     table = _table(title)
-    table.add_column("date", ratio=2, overflow="fold")
-    table.add_column("event", ratio=2)
+    table.add_column("date", min_width=12, no_wrap=True)
+    table.add_column("event", min_width=8, no_wrap=True)
     table.add_column("who", ratio=3, overflow="fold")
     table.add_column("what", ratio=3, overflow="fold")
     if report.claim_id is None:
-        table.add_column("claim", ratio=4, overflow="fold")
+        table.add_column("claim", ratio=6, overflow="fold")
     for e in report.events:
         what = Text(e.what.replace("_", " ") if e.kind == "said" else e.what,
                     style=STANCE_STYLES.get(e.what, "") if e.kind == "said" else "")

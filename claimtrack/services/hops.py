@@ -30,10 +30,11 @@ def via_chain(session: Session, start_hop_id: int) -> list[tuple[int, int]]:
 def check_no_cycle(session: Session, *, hop_id: int | None, document_id: int, via_hop_id: int) -> None:
     """Refuse a via link that would make a hop, or a document, cite itself."""
     chain = via_chain(session, via_hop_id)
-    path = " → ".join(f"hop {h}" for h, _ in chain)
-    for h, d in chain:
+    for index, (h, d) in enumerate(chain):
+        path = " → ".join(f"hop {x}" for x, _ in chain[: index + 1])
         if hop_id is not None and h == hop_id:
-            raise InvalidInput(f"hop {hop_id} cannot rely on hop {via_hop_id}: that would make a cycle ({path} → hop {hop_id})")
+            raise InvalidInput(f"hop {hop_id} cannot rely on hop {via_hop_id}: that would make a cycle "
+                               f"(hop {hop_id} → {path})")
         if d == document_id:
             raise InvalidInput(
                 f"document {document_id} cannot rely on hop {via_hop_id}: the chain {path} already passes "

@@ -47,11 +47,12 @@ def _describe(row: EventRow) -> str:
 
 def _render(rows: list[EventRow], title: str) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from claimtrack.cli.output import console
 
     if not rows:
-        console.print(f"{title}: no events")
+        console.print(f"{title}: no events", markup=False)
         return
     table = Table(title=title, title_justify="left")
     table.add_column("#", justify="right")
@@ -62,8 +63,10 @@ def _render(rows: list[EventRow], title: str) -> None:
     table.add_column("change", overflow="fold")
     for row in rows:
         obj = row.object_type if row.object_id is None else f"{row.object_type} {row.object_id}"
+        # Text(): names and quotes are shown verbatim, never read as Rich markup ("[bold]")
         table.add_row(
-            str(row.id), row.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), row.user, row.action, obj, _describe(row)
+            str(row.id), row.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), Text(row.user), Text(row.action),
+            Text(obj), Text(_describe(row)),
         )
     console.print(table)
 

@@ -136,7 +136,7 @@ def next_commands(path: Path) -> list[tuple[str, str]]:
         (f"{db} report claim protesters-detained-3000", "3,000 arrested (the report's own voice) vs 3,700 detained (OVD Info)"),
         (f"{db} report claim former-ally-caused-leak", "Zhdanov's blame vs the former ally's denial"),
         (f"{db} conflicts", "every conflict, most severe first"),
-        (f"{db} chain {TOUR_CHAIN_STATEMENT}", "from Volkov's Telegram post forward to the article"),
+        (f"{db} chain statement:{TOUR_CHAIN_STATEMENT}", "from Volkov's Telegram post forward to the article"),
         (f"{db} audit --rule vague-source", "only the vague sources"),
         (f"{db} report speaker \"Alexey Navalny\"", "any of the three spellings finds one actor"),
         (f"{db} search Telegram", "full-text search over claims, quotes and names"),

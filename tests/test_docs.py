@@ -84,11 +84,25 @@ def test_readme_commands_are_the_ones_ci_and_users_run():
     assert test.replace("pip install -e", "pip install -q -e") in ci or test in ci
 
 
-def test_readme_excerpt_is_real_demo_output():
-    """The side-by-side excerpt pasted in the README still appears in the demo's output."""
+def test_readme_excerpt_is_real_demo_output(tmp_path):
+    """The side-by-side excerpt pasted in the README is what the command prints today."""
+    import os
+    import subprocess
+    import sys
+
+    from claimtrack.demo import create_demo_database
+
     readme = README.read_text(encoding="utf-8")
     match = re.search(r"<!-- demo-excerpt -->\n```text\n(.*?)```", readme, re.S)
     assert match, "README.md has no ```text block after <!-- demo-excerpt -->"
-    excerpt = match.group(1)
-    for needle in ("more than 3,000", "more than 3,700", "OVD Info"):
-        assert needle in excerpt
+    command = re.search(r"`claimtrack --db <demo path> ([^`]+)`:\n\n<!-- demo-excerpt -->", readme)
+    assert command, "README.md must name the command its excerpt comes from"
+    path = tmp_path / "demo.db"
+    create_demo_database(path).dispose()
+    result = subprocess.run(
+        [sys.executable, "-m", "claimtrack", "--db", str(path), *command.group(1).split()],
+        env={**os.environ, "COLUMNS": "92", "NO_COLOR": "1"}, capture_output=True, text=True, check=True,
+    )
+    printed = [line.rstrip() for line in result.stdout.splitlines()]
+    pasted = [line.rstrip() for line in match.group(1).splitlines()]
+    assert pasted == printed, "the README's excerpt is stale: paste the command's current output (COLUMNS=92)"

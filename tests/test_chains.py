@@ -113,3 +113,183 @@ def test_chain_summary_of_the_seed(database: Any) -> None:
     assert summary[seed["tnie_local"]] == "direct"
     assert summary[seed["mt_arrested"]] == "unattributed (reporter's own voice)"
     assert 999999 not in summary
+
+
+# ----------------------------------------------------------------------------- document and statement chains
+
+
+def test_document_chain_runs_back_to_the_telegram_post(database: Any) -> None:
+    from claimtrack.queries.chains import document_chain
+
+    seed = seeded(database)
+    with database.read() as session:
+        chain = document_chain(session, seed["tnie"])
+    branches = {b.statement.id: b for b in chain.statements}
+    volkov = branches[seed["volkov"]]
+    path = list(volkov.hop.path())
+    assert [n.hop_id for n in path] == [seed["tnie_hop"], seed["afp_hop"], seed["post_hop"]]
+    assert [n.document.id for n in path] == [seed["tnie"], seed["dispatch"], seed["post"]]
+    assert path[0].via_actor.name == "AFP"
+    assert path[-1].is_primary and path[-1].end == "primary"
+    assert path[-1].document.published == "2021-07-28"
+    assert [n.quote for n in path] == ["several dozen"] * 3
+    assert volkov.summary == "via AFP · primary: Telegram"
+    ovd = branches[seed["ovd"]]
+    assert ovd.hop.via is None and ovd.hop.end == "intermediary"
+    assert chain.cycles == []
+
+
+def test_nested_attribution_hangs_under_its_parent(database: Any) -> None:
+    from claimtrack.queries.chains import document_chain
+
+    seed = seeded(database)
+    with database.read() as session:
+        chain = document_chain(session, seed["mt"])
+    top = {b.statement.id for b in chain.statements}
+    assert top == {seed["arrested_st"], seed["zakharova"]}
+    zakharova = next(b for b in chain.statements if b.statement.id == seed["zakharova"])
+    assert [n.statement.id for n in zakharova.nested] == [seed["ryabkov"]]
+    assert zakharova.nested[0].hop is None
+    assert zakharova.nested[0].statement.speaker.name == "Sergei Ryabkov"
+
+
+def test_statement_chain_runs_forward_to_every_carrier(database: Any) -> None:
+    from claimtrack.queries.chains import statement_chain
+
+    seed = seeded(database)
+    with database.read() as session:
+        chain = statement_chain(session, seed["volkov"])
+    assert chain.documents == 3
+    [root] = chain.carriers
+    assert root.hop_id == seed["post_hop"] and root.is_primary
+    [afp] = root.carriers
+    assert afp.document.id == seed["dispatch"]
+    [tnie] = afp.carriers
+    assert tnie.document.id == seed["tnie"] and tnie.via_actor.name == "AFP"
+    with database.read() as session:
+        zakharova = statement_chain(session, seed["zakharova"])
+    assert [n.id for n in zakharova.nested] == [seed["ryabkov"]]
+
+
+# ----------------------------------------------------------------------------- cycles and depth
+
+
+def build_cycle(database: Any) -> dict[str, int]:
+    """Three outlets citing each other in a circle: A relies on B, B on C, C on A."""
+    with database.write() as session:
+        c = f.claim(session, "The minister resigned")
+        st = f.statement(session, c, f.actor(session, "A Minister"), quote="I resign")
+        docs = [f.document(session, f.actor(session, f"Outlet {n}", kind="outlet"), title=f"Story {n}",
+                           published="2021-03-01") for n in "ABC"]
+        a = f.hop(session, docs[0], st, quote="I resign")
+        b = f.hop(session, docs[1], st, via_hop=a, quote="I resign")
+        c_hop = f.hop(session, docs[2], st, via_hop=b, quote="I resign")
+        a.via_hop = c_hop  # closing the circle afterwards, as a careless edit would
+        session.flush()
+        return {"a": a.id, "b": b.id, "c": c_hop.id, "doc_a": docs[0].id, "statement": st.id}
+
+
+def test_a_circular_citation_terminates_and_is_reported(database: Any) -> None:
+    from claimtrack.queries.chains import chain_summary, document_chain, statement_chain
+
+    ids = build_cycle(database)
+    with database.read() as session:
+        chain = document_chain(session, ids["doc_a"])
+        summary = chain_summary(session, [ids["a"], ids["b"]])
+        forward = statement_chain(session, ids["statement"])
+    path = list(chain.statements[0].hop.path())
+    assert [n.hop_id for n in path] == [ids["a"], ids["c"], ids["b"]]
+    assert path[-1].end == "cycle" and path[-1].cycle_to == ids["a"]
+    assert chain.cycles == [[ids["a"], ids["c"], ids["b"]]]  # written from its smallest hop id
+    assert summary[ids["a"]].endswith("circular citation")
+    assert forward.documents == 3 and forward.cycles
+
+
+def build_deep_chain(database: Any, depth: int) -> dict[str, int]:
+    """A primary post, then `depth` documents each relying on the one before."""
+    with database.write() as session:
+        speaker = f.actor(session, "A Speaker")
+        st = f.statement(session, f.claim(session, f"Depth {depth} claim"), speaker, quote="words", channel="telegram")
+        post = f.document(session, None, title="the post", published="2021-01-01", kind="post")
+        hop = f.hop(session, post, st, quote="words", is_primary=True)
+        first = hop.id
+        for level in range(depth):
+            outlet = f.actor(session, f"Outlet {depth}-{level}", kind="outlet")
+            doc = f.document(session, outlet, title=f"level {level}", published="2021-01-02")
+            hop = f.hop(session, doc, st, via_hop=hop, quote="words")
+        return {"primary": first, "last": hop.id, "last_doc": hop.document_id}
+
+
+def _count_queries(database: Any, action: Any) -> int:
+    from sqlalchemy import event
+
+    engine = database.engine(readonly=True)
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_depth_10_chain_is_traced_with_a_constant_number_of_queries(database: Any) -> None:
+    from claimtrack.queries.chains import chain_summary, document_chain
+
+    shallow = build_deep_chain(database, 2)
+    deep = build_deep_chain(database, 10)
+
+    def trace(ids: dict[str, int]) -> Any:
+        with database.read() as session:
+            return document_chain(session, ids["last_doc"]), chain_summary(session, [ids["last"]])
+
+    chain, summary = trace(deep)
+    path = list(chain.statements[0].hop.path())
+    assert len(path) == 11 and path[-1].hop_id == deep["primary"] and path[-1].end == "primary"
+    assert summary[deep["last"]].endswith("primary: Telegram")
+    assert summary[deep["last"]].count("→") == 8  # nine outlets between the last document and the post
+    # the cost does not grow with depth: one recursive query, not one query per hop
+    assert _count_queries(database, lambda: trace(deep)) == _count_queries(database, lambda: trace(shallow))
+
+
+# ----------------------------------------------------------------------------- the command
+
+
+def test_chain_command_json_for_document_statement_url_and_hop(cli: Any, database: Any) -> None:
+    seed = seeded(database)
+    data = cli.json("chain", "document:tnie-2021-07-28")
+    assert data["kind"] == "document"
+    assert data["document"]["id"] == seed["tnie"]
+    volkov = next(s for s in data["statements"] if s["statement"]["id"] == seed["volkov"])
+    assert volkov["summary"] == "via AFP · primary: Telegram"
+    assert volkov["hop"]["via"]["via"]["is_primary"] is True
+    assert volkov["hop"]["via"]["via"]["end"] == "primary"
+    assert volkov["hop"]["via_actor"]["name"] == "AFP"
+    assert set(volkov["hop"]) >= {"hop_id", "key", "document", "statement", "cue", "quote", "is_primary",
+                                  "via_actor", "via", "end", "cycle_to"}
+    assert cli.json("chain", str(seed["tnie"]))["document"]["id"] == seed["tnie"]
+    assert cli.json("chain", "https://newindianexpress.com/world/2021/jul/28/navalny/")["document"]["id"] == seed["tnie"]
+    assert cli.json("chain", f"hop:{seed['afp_hop']}")["document"]["id"] == seed["dispatch"]
+    forward = cli.json("chain", "statement:volkov-several-dozen")
+    assert forward["kind"] == "statement" and forward["documents"] == 3
+    assert forward["carriers"][0]["carriers"][0]["carriers"][0]["document"]["id"] == seed["tnie"]
+    text = cli.ok("chain", "tnie-2021-07-28").stdout
+    assert "PRIMARY" in text and "Leonid Volkov on Telegram" in text and "no primary source" in text
+
+
+def test_chain_command_names_what_it_could_not_find(cli: Any, database: Any, snapshot: Any) -> None:
+    seeded(database)
+    before = snapshot()
+    for args, message in [
+        (("chain", "document:nope"), "document 'nope' not found"),
+        (("chain", "statement:999"), "statement '999' not found"),
+        (("chain", "https://example.org/nothing"), "no document has the URL"),
+    ]:
+        result = cli(*args)
+        assert result.exit_code == 1
+        assert message in result.stderr
+    assert snapshot() == before

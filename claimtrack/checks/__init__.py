@@ -135,7 +135,7 @@ def _mark_acknowledged(session: Session, problems: list[Problem]) -> None:
     if not problems:
         return
     # acknowledgements are few (people write them one at a time): read them all in one query
-    reasons = dict(session.execute(select(Acknowledgement.problem_key, Acknowledgement.reason)).tuples().all())
+    reasons = {key: reason for key, reason in session.execute(select(Acknowledgement.problem_key, Acknowledgement.reason))}
     for problem in problems:
         if problem.key in reasons:
             problem.acknowledged = True

@@ -128,7 +128,7 @@ def find_cycles(edges: dict[int, int]) -> list[list[int]]:
 def circular_citation(session: Session, scope: Scope) -> list[Problem]:
     """Hops that rely on each other in a circle (A cites B cites A): none of them is an origin."""
     # one query for the whole citation graph: ids only, so it fits in memory at a million hops
-    edges = dict(session.execute(select(Hop.id, Hop.via_hop_id).where(Hop.via_hop_id.is_not(None))).tuples().all())
+    edges = {hop: via for hop, via in session.execute(select(Hop.id, Hop.via_hop_id).where(Hop.via_hop_id.is_not(None)))}
     cycles = find_cycles(edges)
     if not cycles:
         return []
@@ -273,7 +273,7 @@ def echo(session: Session, scope: Scope) -> list[Problem]:
 def _fetch(session: Session, query: Any, column: Any, ids: list[int]) -> list[Any]:
     rows: list[Any] = []
     for chunk in _chunks(ids):
-        rows.extend(session.execute(query.where(column.in_(chunk))).tuples())
+        rows.extend(tuple(row) for row in session.execute(query.where(column.in_(chunk))))
     return rows
 
 

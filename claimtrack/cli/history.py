@@ -29,6 +29,14 @@ _LABEL_FIELDS = ("name", "text", "label", "quote", "title", "type", "status")
 def _describe(row: EventRow) -> str:
     """One line for people: the changed fields of an update, else what the object is."""
     before, after = row.before, row.after
+    if row.action == "import" and isinstance(after, dict):
+        counts = after.get("counts") if isinstance(after.get("counts"), dict) else {}
+        created = [
+            f"{value.get('created')} {kind}" for kind, value in counts.items()
+            if isinstance(value, dict) and value.get("created")
+        ]
+        source = f"{after.get('file', '?')} ({after.get('format', '?')})"
+        return f"{source}: created " + (", ".join(created) if created else "nothing")
     if isinstance(before, dict) and isinstance(after, dict):
         changed = [key for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)]
         changed = [key for key in changed if key != "version"]

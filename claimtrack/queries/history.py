@@ -123,7 +123,7 @@ def import_covers(after: Any, object_type: str, object_id: int) -> bool:
     if not isinstance(after, dict):
         return False
     candidates = [after]
-    for nested in ("ranges", "ids", "tables", "created"):
+    for nested in ("id_ranges", "ranges", "ids", "tables", "created"):
         if isinstance(after.get(nested), dict):
             candidates.append(after[nested])
     for mapping in candidates:

@@ -373,7 +373,7 @@ def side_statement_ids(session: Session, claim_id: int, stances: Sequence[str] |
     total = session.scalar(select(func.count()).select_from(Statement).where(*conditions)) or 0
     ids = session.scalars(
         select(Statement.id).where(*conditions)
-        .order_by(case((Statement.status == "normal", 0), else_=1), Statement.said_on, Statement.id)
+        .order_by(case((Statement.status == "normal", 0), else_=1), Statement.said_on.asc().nulls_last(), Statement.id)
         .limit(cap)
     ).all()
     return list(ids), total
@@ -531,14 +531,15 @@ def _said(session: Session, statement_id: int) -> tuple[date | None, str | None,
 
 def _retracted_only_claims(session: Session, claim_ids: Iterable[int]) -> set[int]:
     """Claims whose statements are all retracted or deprecated (claims with none are live)."""
-    ids = list(set(claim_ids))
-    if not ids:
-        return set()
-    rows = session.execute(
-        select(Statement.claim_id, func.sum(case((Statement.status == "normal", 1), else_=0)))
-        .where(Statement.claim_id.in_(ids)).group_by(Statement.claim_id)
-    )
-    return {claim_id for claim_id, normal in rows if not normal}
+    ids = sorted(set(claim_ids))
+    dead: set[int] = set()
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(Statement.claim_id, func.sum(case((Statement.status == "normal", 1), else_=0)))
+            .where(Statement.claim_id.in_(chunk)).group_by(Statement.claim_id)
+        )
+        dead.update(claim_id for claim_id, normal in rows if not normal)
+    return dead
 
 
 def _relation_candidates(session: Session, f: _Filters) -> list[_Candidate]:
@@ -597,33 +598,55 @@ def _build_relation(session: Session, relation_id: int, retracted_only: bool) ->
                     [source_total, target_total], suggested=suggested, rests_on_retracted=retracted_only)
 
 
+def _chunks(ids: Sequence[int], size: int = 5000) -> Iterable[list[int]]:
+    """IN lists in slices: SQLite caps bound parameters, and huge IN lists plan badly."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start:start + size])
+
+
 def _quantity_candidates(session: Session, f: _Filters) -> list[_Candidate]:
-    # The subject is compared on fold(), which SQL cannot compute portably, so this reads four
-    # columns of the claims that carry a figure (an index-only subset) and groups in Python.
+    # The subject is compared on fold(), which SQL cannot compute portably. So: the distinct
+    # subject spellings come from the quantity_subject index (GROUP BY), Python folds them, and
+    # only claims whose folded subject is shared by a differing figure are read, by that index.
+    spellings = session.execute(
+        select(Claim.quantity_subject, func.count()).where(Claim.quantity_subject.is_not(None))
+        .group_by(Claim.quantity_subject)
+    ).all()
+    by_fold: dict[str, list[str]] = defaultdict(list)
+    sizes: dict[str, int] = defaultdict(int)
+    for spelling, count in spellings:
+        key = fold(spelling)
+        by_fold[key].append(spelling)
+        sizes[key] += count
     if f.claim_id is not None:
         subject = session.scalar(select(Claim.quantity_subject).where(Claim.id == f.claim_id))
         if subject is None:
             return []
-    rows = session.execute(
-        select(Claim.id, Claim.quantity_subject, Claim.quantity_value, Claim.quantity_bound, Claim.quantity_unit)
-        .where(Claim.quantity_subject.is_not(None))
-    ).all()
+        wanted = [fold(subject)]
+    else:
+        wanted = [key for key, size in sizes.items() if size > 1]
+    raw = [spelling for key in wanted for spelling in by_fold.get(key, [])]
+    rows = []
+    for chunk in _chunks(raw):  # type: ignore[arg-type]
+        rows.extend(session.execute(
+            select(Claim.id, Claim.quantity_subject, Claim.quantity_value, Claim.quantity_bound, Claim.quantity_unit)
+            .where(Claim.quantity_subject.in_(chunk))
+        ).all())
     groups: dict[str, list[tuple[int, float, str | None, str | None]]] = defaultdict(list)
     for claim_id, subject_text, value, bound, unit in rows:
         groups[fold(subject_text)].append((claim_id, value, bound, unit))
-    if f.claim_id is not None:
-        key = fold(subject)  # type: ignore[arg-type]
-        groups = {key: groups.get(key, [])}
     groups = {k: v for k, v in groups.items() if len({(val, b or "exact", fold(u or "")) for _, val, b, u in v}) > 1}
     if not groups:
         return []
+    members_all = [c for v in groups.values() for c, *_ in v]
     restrict = f.statement_claims()
     allowed: set[int] | None = None
     if restrict is not None:
-        members = [c for v in groups.values() for c, *_ in v]
-        allowed = set(session.scalars(select(Statement.claim_id).where(
-            Statement.claim_id.in_(members), Statement.claim_id.in_(restrict))).all())
-    dead = _retracted_only_claims(session, [c for v in groups.values() for c, *_ in v])
+        allowed = set()
+        for chunk in _chunks(members_all):
+            allowed.update(session.scalars(select(Statement.claim_id).where(
+                Statement.claim_id.in_(chunk), Statement.claim_id.in_(restrict))).all())
+    dead = _retracted_only_claims(session, members_all)
     result = []
     for key, members in groups.items():
         if allowed is not None and not any(c in allowed for c, *_ in members):

@@ -146,7 +146,7 @@ def claim_report(session: Session, claim: Claim) -> ClaimReport:
         total = session.scalar(select(func.count()).select_from(Statement).where(*conditions)) or 0
         ids = list(session.scalars(
             select(Statement.id).where(*conditions)
-            .order_by(case((Statement.status == "normal", 0), else_=1), Statement.said_on, Statement.id)
+            .order_by(case((Statement.status == "normal", 0), else_=1), Statement.said_on.asc().nulls_last(), Statement.id)
             .limit(GROUP_CAP)
         ))
         items = load_statement_items(session, ids)
@@ -170,7 +170,7 @@ def claim_report(session: Session, claim: Claim) -> ClaimReport:
 
     verdicts = session.scalars(select(Verdict).where(Verdict.claim_id == claim.id)
                                .options(selectinload(Verdict.reviewer))
-                               .order_by(Verdict.reviewed_on, Verdict.id)).all()
+                               .order_by(Verdict.reviewed_on.asc().nulls_last(), Verdict.id)).all()
     history = _history(session, "verdict", [v.id for v in verdicts])
     verdict_entries = [
         VerdictEntry(verdict_item(v, v.reviewer.name if v.reviewer else None), v.explanation,
@@ -253,7 +253,7 @@ def _statement_rows(session: Session, conditions: list[Any], joins: list[Any] | 
              .outerjoin(speaker, speaker.id == Statement.speaker_id))
     for target, on in joins or []:
         query = query.join(target, on)
-    query = query.where(*conditions).order_by(Statement.said_on.desc(), Statement.id.desc()).limit(limit)
+    query = query.where(*conditions).order_by(Statement.said_on.desc().nulls_last(), Statement.id.desc()).limit(limit)
     return [
         StatementRow(r[0], r[1], r[2], r[3] or r[4], r[5], r[6],
                      str(PartialDate.of(r[7], r[8], r[9])) if r[7] else None, r[10])

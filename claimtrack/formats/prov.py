@@ -132,28 +132,35 @@ def hop_node(row: _HopRow, primary_hop: int | None) -> dict[str, Any]:
     })
 
 
-def _scope_hops(session: Session, claim: str | int | None, document: str | int | None) -> list[int]:
+def _scope_hops(session: Session, claims: list[str | int] | None, document: str | int | None) -> list[int] | None:
+    """The hops of the chosen claims and/or document; None when nothing was chosen (everything)."""
     from claimtrack.models import Hop, Statement
     from claimtrack.queries.lookup import get_claim, get_document
 
+    if not claims and document is None:
+        return None
     query = select(Hop.id)
-    if claim is not None:
-        query = query.join(Statement, Statement.id == Hop.statement_id).where(
-            Statement.claim_id == get_claim(session, claim).id
-        )
+    if claims:
+        claim_ids = [get_claim(session, ref).id for ref in claims]
+        query = query.join(Statement, Statement.id == Hop.statement_id).where(Statement.claim_id.in_(claim_ids))
     if document is not None:
         query = query.where(Hop.document_id == get_document(session, document).id)
     return list(session.scalars(query))
 
 
-def build_graph(session: Session, *, claim: str | int | None = None, document: str | int | None = None) -> Iterator[dict[str, Any]]:
+def build_graph(session: Session, *, claims: list[str | int] | None = None,
+                document: str | int | None = None) -> Iterator[dict[str, Any]]:
     """The PROV nodes, one at a time: agents, documents, statements, hops."""
-    from claimtrack.models import Statement
+    from claimtrack.models import Hop, Statement
 
-    hop_ids = ancestor_hop_ids(session, _scope_hops(session, claim, document))
-    rows = load_hops(session, hop_ids)
+    chosen = _scope_hops(session, claims, document)
+    if chosen is None:
+        rows = load_hops(session, session.scalars(select(Hop.id)))
+    else:
+        # a chosen chain is exported whole: the hops it relies on come along, whatever their claim
+        rows = load_hops(session, ancestor_hop_ids(session, chosen))
     statement_ids = {row.statement.id for row in rows.values()}
-    if claim is None and document is None:
+    if chosen is None:
         statement_ids |= set(session.scalars(select(Statement.id)))  # statements not yet reported anywhere
     statement_ids = nested_statement_ids(session, statement_ids)
     statements = load_statements(session, statement_ids)
@@ -195,10 +202,13 @@ def build_graph(session: Session, *, claim: str | int | None = None, document: s
 def export_prov(session: Session, stream: TextIO, **options: Any) -> None:
     """Write the chains as one PROV-O JSON-LD document: {"@context": …, "@graph": [ … ]}.
 
-    Options: `claim` / `document` (id or key) restrict the export to the chains of one claim or
-    one document; anything else the export command passes is ignored.
+    Options: `claims` (ids or keys; `claim` for one) and `document` (id or key) restrict the
+    export to those chains; anything else the export command passes (`warn`) is ignored.
     """
-    graph = build_graph(session, claim=options.get("claim"), document=options.get("document"))
+    claims = list(options.get("claims") or [])
+    if options.get("claim") is not None:
+        claims.append(options["claim"])
+    graph = build_graph(session, claims=claims or None, document=options.get("document"))
     stream.write('{\n  "@context": ')
     stream.write(json.dumps(CONTEXT, ensure_ascii=False))
     stream.write(',\n  "@graph": [')

@@ -46,6 +46,26 @@ def add(
     say(text)
 
 
+@hop_app.command("set-via")
+def set_via(
+    ctx: typer.Context,
+    hop: Annotated[str, typer.Argument(help="The hop to change (id or key).", show_default=False)],
+    via_hop: Annotated[str | None, typer.Argument(help="The earlier hop it relies on; omit to clear.",
+                                                  show_default=False)] = None,
+) -> None:
+    """Change which earlier hop a hop relies on; refuses a change that would make a cycle."""
+    from claimtrack.cli.objects import say
+    from claimtrack.models import Hop
+    from claimtrack.queries.lookup import get_by_ref
+    from claimtrack.services.hops import set_via_hop
+
+    with write_session(ctx) as session:
+        target = get_by_ref(session, Hop, hop)
+        set_via_hop(session, target, get_by_ref(session, Hop, via_hop) if via_hop else None)
+        text = f"Hop {target.id} now relies on " + (f"hop {target.via_hop_id}" if target.via_hop_id else "no earlier hop")
+    say(text)
+
+
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
     app.add_typer(hop_app, name="hop")

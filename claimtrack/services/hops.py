@@ -79,6 +79,11 @@ def set_via_hop(session: Session, hop: Hop, via_hop: Hop | None) -> Hop:
     if via_hop is not None:
         if via_hop.id == hop.id:
             raise InvalidInput(f"hop {hop.id} cannot rely on itself")
+        if hop.is_primary:
+            raise InvalidInput(f"hop {hop.id} is primary (the speaker's own words) and relies on nothing")
+        if via_hop.statement_id != hop.statement_id:
+            raise InvalidInput(f"hop {via_hop.id} reports statement {via_hop.statement_id}, not statement "
+                               f"{hop.statement_id}; a hop relies on an earlier report of the same statement")
         check_no_cycle(session, hop_id=hop.id, document_id=hop.document_id, via_hop_id=via_hop.id)
     before = snapshot(hop)
     hop.via_hop_id = via_hop.id if via_hop else None

@@ -252,6 +252,9 @@ class Applier:
                                           ensure_ascii=False, default=str) + "\n")
 
     def _apply_item(self, item: Item) -> None:
+        if item.skipped is not None:
+            self.summary.count(item.skipped).skipped += 1
+            return
         saved_next = dict(self.next_id)
         current: Any = None
         self._local_ids = {}

@@ -29,6 +29,8 @@ class Item:
     line: int | None
     records: list[dict[str, Any]]
     raw: Any = None
+    #: for an item with nothing to record (an empty annotation): the kind to count as skipped
+    skipped: str | None = None
 
 
 @dataclass

@@ -129,6 +129,20 @@ class Tour:
     next_commands: list[tuple[str, str]] = field(default_factory=list)
 
 
+def tour_json(tour: Tour) -> dict[str, Any]:
+    """The tour as JSON-ready data (`claimtrack demo --json`), in the commands' own JSON shapes."""
+    from dataclasses import asdict
+
+    return {
+        "path": str(tour.path),
+        "counts": tour.counts,
+        "conflicts": [c.to_dict() for c in tour.conflicts],
+        "chain": asdict(tour.chain) if tour.chain is not None else None,
+        "problems": [p.as_dict() for p in tour.problems],
+        "next_commands": [{"command": c, "shows": what} for c, what in tour.next_commands],
+    }
+
+
 def next_commands(path: Path) -> list[tuple[str, str]]:
     """Commands to try next against the demo database, each with what it shows."""
     db = f"claimtrack --db {shlex.quote(str(path))}"

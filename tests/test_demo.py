@@ -238,3 +238,20 @@ def test_quotes_are_verbatim_from_the_seed_reports(seeds_dir):
     for record in _records():
         if record["type"] in ("statement", "hop") and record.get("quote"):
             assert record["quote"].rstrip(".") in text, f"{record['key']}: quote not found in the seeds"
+
+
+def test_demo_json_gives_the_tour_as_data(tmp_path):
+    from typer.testing import CliRunner
+
+    from claimtrack.cli.app import app
+
+    path = tmp_path / "demo.db"
+    result = CliRunner().invoke(app, ["demo", "--db", str(path), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["path"] == str(path)
+    assert data["counts"]["statements"] == len(_by_key("statement"))
+    assert {c["kind"] for c in data["conflicts"]} >= {"stance", "relation", "quantity"}
+    assert data["chain"]["statement"]["key"] == "volkov-telegram-night-visits"
+    assert {"rule", "severity", "message", "objects"} <= set(data["problems"][0])
+    assert all(c["command"].startswith(f"claimtrack --db {path} ") for c in data["next_commands"])

@@ -20,6 +20,11 @@ def demo(
     tour: Annotated[
         bool, typer.Option("--tour/--no-tour", help="Print the guided tour after loading (--no-tour: load only).")
     ] = True,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the tour as JSON instead: path, counts, conflicts, chain, "
+                     "problems, next_commands."),
+    ] = False,
     width: Annotated[
         int | None,
         typer.Option("--width", min=60, max=250, help="Tour width in columns. Default: the terminal's."),
@@ -40,6 +45,12 @@ def demo(
     try:
         with database.read() as session:
             data = build_tour(session, path)
+            if as_json:
+                from claimtrack.cli.output import emit_json
+                from claimtrack.demo import tour_json
+
+                emit_json(tour_json(data))
+                return
             out = console if width is None else type(console)(width=width)
             if tour:
                 render_tour(data, out)

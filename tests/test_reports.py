@@ -215,3 +215,19 @@ def test_width_80_keeps_columns(cli, seed, command):
         assert "supports (asserts, confirms)" in out and "opposes (denies, disputes," in out
     if command[:2] == ("report", "claim"):
         assert "Supports (asserts," in out and "Opposes (denies," in out and "No side" in out
+
+
+def test_every_conflict_item_has_the_common_keys(cli, seed):
+    """Statement, verdict and claim items all carry speaker/stance/quote/said/reported_in/status."""
+    with_claim_item = cli.json("conflicts", "--include-retracted")
+    kinds = set()
+    for conflict in with_claim_item:
+        for side in conflict["sides"]:
+            for item in side:
+                kinds.add(item["type"])
+                assert {"type", "speaker", "stance", "quote", "said", "reported_in", "status"} <= set(item)
+    assert {"statement", "verdict"} <= kinds
+    verdict = next(c for c in with_claim_item if c["kind"] == "verdict")
+    item = verdict["sides"][0][0]
+    assert {"reviewer", "label", "value", "normalized", "date"} <= set(item)
+    assert item["speaker"] == item["reviewer"] and item["said"] == item["date"]

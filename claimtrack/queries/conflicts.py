@@ -120,6 +120,19 @@ class VerdictItem:
     status: str
     status_reason: str | None
     type: str = "verdict"
+    # the keys every item has (see docs/reports.md), so a script can read any side uniformly:
+    # the reviewer speaks, on the date of the review, in the published fact-check
+    speaker: str | None = None
+    stance: str | None = None
+    quote: str | None = None
+    said: str | None = None
+    reported_in: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.speaker = self.reviewer
+        self.said = self.date
+        if self.url and not self.reported_in:
+            self.reported_in = [{"outlet": self.reviewer, "document": self.url, "date": self.date}]
 
 
 @dataclass
@@ -130,6 +143,12 @@ class ClaimItem:
     text: str
     figure: str | None
     type: str = "claim"
+    status: str = "normal"
+    speaker: None = None
+    stance: None = None
+    quote: None = None
+    said: None = None
+    reported_in: list[dict[str, Any]] = field(default_factory=list)
 
 
 Item = StatementItem | VerdictItem | ClaimItem

@@ -143,7 +143,8 @@ def object_history(session: Session, kind: str, ref: str) -> tuple[Base, list[Ev
     """The object named by `ref` (id or key) and every event that changed it, oldest first.
 
     Besides the object's own events this includes the import that created it (by the import
-    event's id ranges) and, for a claim, the links made to or from it.
+    event's id ranges), for a claim the links made to or from it, and for an actor merged into
+    another the merge.
     """
     model = HISTORY_KINDS[kind]
     obj = get_by_ref(session, model, ref)
@@ -159,4 +160,10 @@ def object_history(session: Session, kind: str, ref: str) -> tuple[Base, list[Ev
         row = to_row(event)
         if import_covers(row.after, kind, object_id):
             own[row.id] = row
+    if kind == "actor":
+        # a merge is recorded on the survivor; the duplicate's history shows it too
+        for event in session.scalars(select(Event).where(Event.action == "merge", Event.object_type == "actor")):
+            row = to_row(event)
+            if isinstance(row.after, dict) and row.after.get("merged_id") == object_id:
+                own[row.id] = row
     return obj, [own[key] for key in sorted(own)]

@@ -268,7 +268,8 @@ class Applier:
         except RecordError as exc:
             self.next_id = saved_next
             label = _describe(current)
-            self._reject(item.line, f"{label}{exc}", item.raw if item.raw is not None else item.records)
+            raw = item.raw if item.raw is not None else (item.records[0] if len(item.records) == 1 else item.records)
+            self._reject(item.line, f"{label}{exc}", raw)
             for record in item.records:
                 if isinstance(record, dict) and isinstance(record.get("type"), str):
                     self.summary.count(record["type"]).skipped += 1

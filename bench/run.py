@@ -568,7 +568,7 @@ def demo_database(args: argparse.Namespace) -> str | None:
     path = Path(args.workdir) / "demo.db"
     if path.exists():
         return str(path)
-    for command in ([CLAIMTRACK, "--db", str(path), "demo", "--no-open"],
+    for command in ([CLAIMTRACK, "demo", "--db", str(path), "--no-tour"],
                     [CLAIMTRACK, "--db", str(path), "demo"]):
         done = subprocess.run(command, capture_output=True, text=True, input="")
         if done.returncode == 0 and path.exists():

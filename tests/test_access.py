@@ -91,8 +91,9 @@ def pg_role(db_url: str) -> Iterator[Any]:
             connection.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {name}"))
             connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {name}"))
             connection.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {name}"))
-            if kind == "writer":
+            if kind == "writer":  # exactly as docs/postgresql.md sets up a writer
                 connection.execute(text(f"GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {name}"))
+                connection.execute(text(f"REVOKE UPDATE ON events, alembic_version FROM {name}"))
                 connection.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {name}"))
         return (
             make_url(db_url).set(username=name, password=password).render_as_string(hide_password=False)
@@ -133,7 +134,8 @@ READ_COMMANDS: list[tuple[str, ...]] = [
     ("claim", "list"), ("claim", "show", "1"), ("statement", "show", "1"), ("verdict", "list"),
     ("log", "show"), ("log", "show", "--json"), ("log", "verify"), ("history", "claim", "1"),
     ("history", "actor", "1"), ("history", "statement", "1"), ("report", "claim", "1"),
-    ("report", "speaker", "1"), ("report", "outlet", "2"), ("report", "timeline"),
+    ("report", "speaker", "1"), ("report", "outlet", "2"), ("report", "timeline"), ("export",),
+    ("export", "--format", "json"),
 ]
 #: read commands whose arguments other issues define: they must not fail for want of rights
 OTHER_READS: list[tuple[str, ...]] = [
@@ -194,6 +196,17 @@ def test_writer_role_writes_and_its_password_stays_secret(database, db_url, pg_r
     with database.read() as s:
         events = [tuple(map(str, row)) for row in s.execute(text("SELECT * FROM events"))]
     assert len(events) == 2
+    # the writer edits (UPDATE) but cannot rewrite the change log, even with plain SQL
+    writer.ok("claim", "edit", "1", "--expect-version", "1", "--language", "en")
+    engine = create_engine(writer_url.replace("postgresql://", "postgresql+psycopg://", 1), poolclass=NullPool)
+    with pytest.raises(Exception, match="permission denied for table events"):
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE events SET \"user\" = 'mallory'"))
+    with pytest.raises(Exception, match="permission denied for table events"):
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM events"))
+    engine.dispose()
+    writer.ok("log", "verify")
     for blob in outputs + [" ".join(row) for row in events]:
         assert password not in blob and encoded not in blob
 

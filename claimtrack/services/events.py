@@ -179,9 +179,10 @@ def _diagnose(event: Event, expected_id: int, expected_prev: str | None, slots: 
             )
         return ChainProblem(
             event.id,
-            "inserted",
-            f"event {event.id} does not follow event {expected_id - 1} (its previous-hash points to no "
-            "event in the log): events were deleted or inserted before it",
+            "altered",
+            f"event {event.id} does not follow event {expected_id - 1}: its previous-hash points to no "
+            f"event in the log, so event {expected_id - 1} was altered and re-hashed, or events were "
+            "deleted or inserted before it",
         )
     if not content_ok:
         for slot in slots:

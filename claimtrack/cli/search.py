@@ -42,8 +42,9 @@ def search(
     if as_json:
         emit_json(hits)
         return
-    rows = []
+    rows: list[list[object]] = []
     for h in hits:
+        what: str | None
         if h.kind == "statement":
             what = f"{h.speaker or '(unattributed)'} {h.stance}: {h.claim}" + (f" — “{h.quote}”" if h.quote else "")
             ref = f"statement {h.statement_id}"

@@ -20,6 +20,8 @@ from claimtrack.queries.fulltext import match, terms
 
 #: name matches count for less than words of the claim or the quote
 NAME_WEIGHT = 0.5
+#: rows considered per word and index: the most relevant ones (bm25 / ts_rank) when a word is very common
+MATCH_LIMIT = 2000
 
 
 @dataclass
@@ -77,9 +79,9 @@ def search(session: Session, query: str, filters: SearchFilters | None = None, *
     words = terms(query)
     if not words:
         return []
-    per_word_claims = [match(session, "claims", [w]) for w in words]
-    per_word_quotes = [match(session, "statements", [w]) for w in words]
-    per_word_actors = [_alias_actors(session, match(session, "aliases", [w])) for w in words]
+    per_word_claims = [match(session, "claims", [w], limit=MATCH_LIMIT) for w in words]
+    per_word_quotes = [match(session, "statements", [w], limit=MATCH_LIMIT) for w in words]
+    per_word_actors = [_alias_actors(session, match(session, "aliases", [w], limit=MATCH_LIMIT)) for w in words]
 
     def union(maps: list[dict[int, float]]) -> set[int]:
         return set().union(*(m.keys() for m in maps))
@@ -98,7 +100,8 @@ def search(session: Session, query: str, filters: SearchFilters | None = None, *
     if conditions:
         from sqlalchemy import or_
 
-        q = select(Statement).where(or_(*conditions))
+        # score on ids only; whole objects are loaded for the best `limit` hits alone
+        q = select(Statement.id, Statement.claim_id, Statement.speaker_id).where(or_(*conditions))
         if filters.speaker is not None:
             q = q.where(Statement.speaker_id == filters.speaker.id)
         if filters.stance:
@@ -113,34 +116,26 @@ def search(session: Session, query: str, filters: SearchFilters | None = None, *
         if filters.verdict:
             q = q.where(Statement.claim_id.in_(select(Verdict.claim_id)
                                                .where(func.lower(Verdict.label) == filters.verdict.strip().lower())))
-        for st in session.scalars(q):
+        for st_id, claim_id, speaker_id in session.execute(q):
             score, matched, complete = 0.0, set(), True
             for i in range(len(words)):
                 found = False
-                if st.claim_id in per_word_claims[i]:
-                    score += per_word_claims[i][st.claim_id]
+                if claim_id in per_word_claims[i]:
+                    score += per_word_claims[i][claim_id]
                     matched.add("claim")
                     found = True
-                if st.id in per_word_quotes[i]:
-                    score += per_word_quotes[i][st.id]
+                if st_id in per_word_quotes[i]:
+                    score += per_word_quotes[i][st_id]
                     matched.add("quote")
                     found = True
-                if st.speaker_id is not None and st.speaker_id in per_word_actors[i]:
-                    score += NAME_WEIGHT * per_word_actors[i][st.speaker_id]
+                if speaker_id is not None and speaker_id in per_word_actors[i]:
+                    score += NAME_WEIGHT * per_word_actors[i][speaker_id]
                     matched.add("speaker")
                     found = True
                 complete = complete and found
-            if not complete:
-                continue
-            hops = sorted(st.hops, key=lambda h: h.id)
-            hits.append(SearchHit(
-                kind="statement", score=round(score, 6), matched=sorted(matched), claim_id=st.claim_id,
-                claim=st.claim.text, statement_id=st.id, speaker_id=st.speaker_id,
-                speaker=st.speaker.name if st.speaker else st.speaker_descriptor, stance=st.stance, quote=st.quote,
-                said=str(st.said) if st.said else None, status=st.status,
-                outlets=sorted({h.document.outlet.name for h in hops if h.document.outlet is not None}),
-                document_ids=[h.document_id for h in hops],
-            ))
+            if complete:
+                hits.append(SearchHit(kind="statement", score=round(score, 6), matched=sorted(matched),
+                                      claim_id=claim_id, statement_id=st_id, speaker_id=speaker_id))
 
     # ---- claims and actors standing alone (only without statement filters)
     if not filters.on_statements:
@@ -150,14 +145,13 @@ def search(session: Session, query: str, filters: SearchFilters | None = None, *
         covered = {h.claim_id for h in hits}
         lone = in_all - covered
         if lone:
-            q = select(Claim).where(Claim.id.in_(lone))
+            claims_q = select(Claim.id).where(Claim.id.in_(lone))
             if filters.verdict:
-                q = q.where(Claim.id.in_(select(Verdict.claim_id)
+                claims_q = claims_q.where(Claim.id.in_(select(Verdict.claim_id)
                                          .where(func.lower(Verdict.label) == filters.verdict.strip().lower())))
-            for claim in session.scalars(q):
-                score = sum(m[claim.id] for m in per_word_claims)
-                hits.append(SearchHit(kind="claim", score=round(score, 6), matched=["claim"], claim_id=claim.id,
-                                      claim=claim.text))
+            for claim_id in session.scalars(claims_q):
+                score = sum(m[claim_id] for m in per_word_claims)
+                hits.append(SearchHit(kind="claim", score=round(score, 6), matched=["claim"], claim_id=claim_id))
         if not filters.verdict:
             named = set(actor_ids)
             for m in per_word_actors:
@@ -172,4 +166,31 @@ def search(session: Session, query: str, filters: SearchFilters | None = None, *
 
     order = {"statement": 0, "claim": 1, "actor": 2}
     hits.sort(key=lambda h: (-h.score, order[h.kind], h.statement_id or h.claim_id or h.actor_id or 0))
-    return hits[:limit]
+    hits = hits[:limit]
+    _describe(session, hits)
+    return hits
+
+
+def _describe(session: Session, hits: list[SearchHit]) -> None:
+    """Fill in texts, names, dates and outlets of the hits that are shown."""
+    from sqlalchemy.orm import selectinload
+
+    statement_ids = [h.statement_id for h in hits if h.statement_id is not None]
+    statements = {st.id: st for st in session.scalars(
+        select(Statement).where(Statement.id.in_(statement_ids)).options(
+            selectinload(Statement.claim), selectinload(Statement.speaker),
+            selectinload(Statement.hops).selectinload(Hop.document).selectinload(Document.outlet)))}
+    claim_ids = [h.claim_id for h in hits if h.kind == "claim"]
+    claims = {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(claim_ids)))}
+    for hit in hits:
+        if hit.kind == "statement":
+            st = statements[hit.statement_id]  # type: ignore[index]
+            hops = sorted(st.hops, key=lambda h: h.id)
+            hit.claim = st.claim.text
+            hit.speaker = st.speaker.name if st.speaker else st.speaker_descriptor
+            hit.stance, hit.quote, hit.status = st.stance, st.quote, st.status
+            hit.said = str(st.said) if st.said else None
+            hit.outlets = sorted({h.document.outlet.name for h in hops if h.document.outlet is not None})
+            hit.document_ids = [h.document_id for h in hops]
+        elif hit.kind == "claim":
+            hit.claim = claims[hit.claim_id].text  # type: ignore[index]

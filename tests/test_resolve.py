@@ -30,18 +30,16 @@ def test_near_match_fails_with_candidates_and_never_creates(database, snapshot):
     with database.write() as s:
         add_actor(s, "Leonid Volkov")
     before = snapshot()
-    with pytest.raises(Ambiguous) as info:
-        with database.write() as s:
-            resolve_actor(s, "Leonid Volkow")
+    with pytest.raises(Ambiguous) as info, database.write() as s:
+        resolve_actor(s, "Leonid Volkow")
     assert "no actor named 'Leonid Volkow'; did you mean: 'Leonid Volkov'? (use --new to create it)" == str(info.value)
     assert info.value.candidates and "Leonid Volkov" in info.value.candidates[0]
     assert snapshot() == before
 
 
 def test_unknown_name_without_candidates_is_not_found(database):
-    with database.write() as s:
-        with pytest.raises(NotFound, match="no actor named 'Dmitry Peskov'"):
-            resolve_actor(s, "Dmitry Peskov")
+    with database.write() as s, pytest.raises(NotFound, match="no actor named 'Dmitry Peskov'"):
+        resolve_actor(s, "Dmitry Peskov")
 
 
 def test_create_makes_a_new_actor_with_kind(database):
@@ -79,6 +77,5 @@ def test_merged_actor_resolves_to_survivor(database):
 
 
 def test_empty_name_is_invalid(database):
-    with database.write() as s:
-        with pytest.raises(InvalidInput, match="empty"):
-            resolve_actor(s, "  -- ")
+    with database.write() as s, pytest.raises(InvalidInput, match="empty"):
+        resolve_actor(s, "  -- ")

@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 
 from claimtrack.dates import parse_date
 from claimtrack.errors import AlreadyExists, Ambiguous, InvalidInput
-from claimtrack.models import Actor, ActorAlias, ClaimRelation, Document, Event, Hop, Statement, Verdict
+from claimtrack.models import (
+    Actor,
+    ActorAlias,
+    ClaimRelation,
+    Document,
+    Event,
+    Hop,
+    Statement,
+    Verdict,
+)
 from claimtrack.services.actors import add_actor, add_external_id, affiliate, merge_actors
 from claimtrack.services.claims import add_claim, link_claims
 from claimtrack.services.documents import add_document
@@ -23,9 +32,9 @@ CLAIM = "Police visited Navalny supporters at home after a leak"
 
 
 def _volkov(session, **kw):
-    args = dict(speaker="Leonid Volkov", claim=CLAIM, stance="asserts", quote="several dozen",
-                outlet="The New Indian Express", url=TNIE_URL, published="2021-07-28", via="AFP",
-                cue="wrote on Telegram", said="2021-07-28", create_missing=True)
+    args = {"speaker": "Leonid Volkov", "claim": CLAIM, "stance": "asserts", "quote": "several dozen",
+                "outlet": "The New Indian Express", "url": TNIE_URL, "published": "2021-07-28", "via": "AFP",
+                "cue": "wrote on Telegram", "said": "2021-07-28", "create_missing": True}
     args.update(kw)
     return log_statement(session, **args)
 
@@ -89,9 +98,8 @@ def test_log_statement_bad_input_writes_nothing(database, snapshot):
 
     before = snapshot()
     for kwargs, message in BAD_LOGS:
-        with pytest.raises(ClaimtrackError) as info:
-            with database.write() as s:
-                _volkov(s, **kwargs)
+        with pytest.raises(ClaimtrackError) as info, database.write() as s:
+            _volkov(s, **kwargs)
         assert message in str(info.value), kwargs
     assert snapshot() == before
 
@@ -100,9 +108,8 @@ def test_log_statement_refuses_unknown_names_in_scripts(database, snapshot):
     with database.write() as s:
         _volkov(s)
     before = snapshot()
-    with pytest.raises(Ambiguous, match="did you mean: 'Leonid Volkov'"):
-        with database.write() as s:
-            _volkov(s, speaker="Leonid Volkow", create_missing=False)
+    with pytest.raises(Ambiguous, match="did you mean: 'Leonid Volkov'"), database.write() as s:
+        _volkov(s, speaker="Leonid Volkow", create_missing=False)
     assert snapshot() == before
 
 
@@ -241,9 +248,8 @@ def test_merge_moves_every_reference_in_one_event(database):
         after = json.loads(merges[0].after)
         assert after["merged_id"] == dup.id and after["moved"]["statements.speaker_id"] == [st.id]
         assert json.loads(merges[0].before)["merged"]["merged_into_id"] is None
-    with database.write() as s:
-        with pytest.raises(InvalidInput, match="already merged"):
-            merge_actors(s, s.get(Actor, keep.id), s.get(Actor, dup.id))
+    with database.write() as s, pytest.raises(InvalidInput, match="already merged"):
+        merge_actors(s, s.get(Actor, keep.id), s.get(Actor, dup.id))
 
 
 def test_future_date_is_relative_to_today(database):
@@ -251,7 +257,6 @@ def test_future_date_is_relative_to_today(database):
         result = log_statement(s, speaker=None, claim="Tens of thousands rallied", stance="reports",
                                said="2021-01-23", today=date(2021, 1, 23))
         assert result.statement_id
-    with pytest.raises(InvalidInput, match="in the future"):
-        with database.write() as s:
-            log_statement(s, speaker=None, claim="Tens of thousands rallied", stance="reports",
-                          said="2021-01-24", today=date(2021, 1, 23))
+    with pytest.raises(InvalidInput, match="in the future"), database.write() as s:
+        log_statement(s, speaker=None, claim="Tens of thousands rallied", stance="reports",
+                      said="2021-01-24", today=date(2021, 1, 23))

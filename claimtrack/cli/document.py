@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Annotated
 
 import typer
@@ -29,7 +30,7 @@ def add(
     new: Annotated[bool, typer.Option("--new", help="Create the outlet if no actor has that name.")] = False,
 ) -> None:
     """Add a document, or show the existing one with the same (normalized) URL."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from claimtrack.cli.objects import past_date, say
     from claimtrack.services.documents import add_document
@@ -37,8 +38,8 @@ def add(
 
     published_date = past_date(published, "--published")
     retrieved_date = past_date(retrieved, "--retrieved")
-    retrieved_at = (datetime.combine(retrieved_date.start, datetime.min.time(), tzinfo=timezone.utc)
-                    if retrieved_date else datetime.now(timezone.utc))
+    retrieved_at = (datetime.combine(retrieved_date.start, datetime.min.time(), tzinfo=UTC)
+                    if retrieved_date else datetime.now(UTC))
     with write_session(ctx) as session:
         outlet_actor = resolve_optional(session, outlet, create=new, kind="outlet")
         result = add_document(session, url=url, outlet=outlet_actor, title=title, published=published_date, kind=kind,

@@ -13,7 +13,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate
-from claimtrack.models import Actor, ActorAlias, Claim, ClaimRelation, Document, Hop, Statement, Verdict
+from claimtrack.models import (
+    Actor,
+    ActorAlias,
+    Claim,
+    ClaimRelation,
+    Document,
+    Hop,
+    Statement,
+    Verdict,
+)
 
 
 def _date(value: PartialDate | None) -> str | None:

@@ -14,7 +14,16 @@ from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate
 from claimtrack.errors import AlreadyExists, Ambiguous, InvalidInput
-from claimtrack.models import Actor, ActorAlias, Affiliation, Document, ExternalId, Hop, Statement, Verdict
+from claimtrack.models import (
+    Actor,
+    ActorAlias,
+    Affiliation,
+    Document,
+    ExternalId,
+    Hop,
+    Statement,
+    Verdict,
+)
 from claimtrack.normalize import normalize_name
 from claimtrack.services.events import record_event, snapshot
 from claimtrack.vocab import ActorKind, parse_choice

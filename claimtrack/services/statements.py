@@ -6,15 +6,19 @@ visible, so nobody re-adds it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate
 from claimtrack.errors import InvalidInput
 from claimtrack.models import Actor, Claim, Statement
 from claimtrack.services.events import record_event, snapshot
+
+# the one-line use case lives in services/logging.py; it is exposed here as well, the place
+# callers (and the concurrency stress test) look for statement writes
+from claimtrack.services.logging import LogResult, log_statement
 from claimtrack.vocab import QuoteKind, Stance, StatementStatus, parse_choice
+
+__all__ = ["LogResult", "add_statement", "log_statement", "retract_statement"]
 
 
 def _blank(value: str | None) -> str | None:
@@ -82,10 +86,3 @@ def retract_statement(session: Session, statement: Statement, reason: str, *, st
     session.flush()
     record_event(session, "retract", statement, before=before)
     return statement
-
-
-def log_statement(session: Session, **kwargs: Any) -> Any:
-    """The one-line use case (claimtrack.services.logging.log_statement), re-exported here."""
-    from claimtrack.services.logging import log_statement as _log_statement
-
-    return _log_statement(session, **kwargs)

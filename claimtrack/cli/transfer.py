@@ -76,7 +76,13 @@ def import_command(
     progress_bar = None
     try:
         if sys.stderr.isatty() and not as_json:
-            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             from claimtrack.cli.output import err_console
 

@@ -23,14 +23,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, TextIO
 
 from sqlalchemy import String, Table, func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate, parse_date
-from claimtrack.errors import ClaimtrackError, ImportFailed, InvalidInput
+from claimtrack.errors import ImportFailed, InvalidInput
 from claimtrack.formats.plan import Bad, ImportSummary, Item, slug
 from claimtrack.models import Base
 from claimtrack.normalize import claim_hash, normalize_name, normalize_url
@@ -156,7 +156,7 @@ def _timestamp(record: dict[str, Any], field: str) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise RecordError(f"{field}: {value!r} is not a timestamp; write e.g. 2026-11-24T10:00:00Z") from None
-    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def record_digest(record: dict[str, Any]) -> str:
@@ -177,13 +177,13 @@ class Applier:
         self.skip_bad = skip_bad
         self.rejects = rejects
         self.progress = progress
-        self.tables: dict[str, Table] = dict(Base.metadata.tables)  # type: ignore[arg-type]
+        self.tables: dict[str, Table] = dict(Base.metadata.tables)
         self.limits = {
             name: {c.name: c.type.length for c in table.columns
                    if isinstance(c.type, String) and c.type.length}
             for name, table in self.tables.items()
         }
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
         # key -> id, per record type; `missing` remembers keys looked up and not found
         self.ids: dict[str, dict[str, int]] = {t: {} for t in KEY_TABLES}
         self.missing: dict[str, set[str]] = {t: set() for t in KEY_TABLES}
@@ -235,7 +235,7 @@ class Applier:
         for name in TABLE_ORDER:
             if self.next_id[name] > self.first_id[name]:
                 self.summary.id_ranges[name] = [self.first_id[name], self.next_id[name] - 1]
-        if not self.dry_run and self.session.info.get("dialect", self.session.bind.dialect.name) == "postgresql":
+        if not self.dry_run and connection.dialect.name == "postgresql":
             for name in self.summary.id_ranges:
                 connection.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
@@ -399,7 +399,7 @@ class Applier:
             raise RecordError(f"unknown record type {kind!r}; expected one of: {', '.join(FIELDS)}")
         unknown = record.keys() - FIELDS[kind]
         if unknown:
-            raise RecordError(f"unknown field {sorted(unknown)[0]!r} in a {kind} record; "
+            raise RecordError(f"unknown field {min(unknown)!r} in a {kind} record; "
                               f"expected: {', '.join(sorted(FIELDS[kind] - {'type'}))}")
         key = record.get("key")
         if key is not None and (not isinstance(key, str) or not key.strip()):
@@ -462,13 +462,14 @@ class Applier:
         for scheme, value in pairs:
             self._row("external_ids", {"id": self._take_id("external_ids"), "actor_id": actor_id,
                                        "scheme": scheme, "value": value})
-            self._local_updates.append(lambda p=(scheme, value), i=actor_id: self.actor_by_ext.__setitem__(p, i))
+            self._local_updates.append(_setter(self.actor_by_ext, (scheme, value), actor_id))
         self._created("actor")
 
     def _affiliation(self, r: dict[str, Any]) -> None:
         actor_id = self._ref(r, "actor", "actor", required=True)
         org_id = self._ref(r, "organization", "actor")
         role = _text(r, "role", required=True)
+        assert actor_id is not None and role is not None
         start = _date(r, "start")
         end = _date(r, "end")
         if start and end and start.start > end.start:
@@ -547,7 +548,7 @@ class Applier:
             raise RecordError("quantity must be an object with subject, value, bound, unit")
         unknown = quantity.keys() - QUANTITY_FIELDS
         if unknown:
-            raise RecordError(f"unknown field {sorted(unknown)[0]!r} in quantity; expected subject, value, bound, unit")
+            raise RecordError(f"unknown field {min(unknown)!r} in quantity; expected subject, value, bound, unit")
         subject = _text(quantity, "subject")
         value = _number(quantity, "value")
         if (subject is None) != (value is None):
@@ -712,7 +713,7 @@ class Applier:
             raise RecordError("evidence_urls must be a list of URLs")
         status, reason = self._status(r)
         if key is None:
-            key = f"verdict-{slug(str(r.get('reviewer') or 'unknown'), 30)}-{slug(label, 30)}-{record_digest(r)}"
+            key = f"verdict-{slug(str(r.get('reviewer') or 'unknown'), 30)}-{slug(str(label), 30)}-{record_digest(r)}"
             if self._known("verdict", key) is not None:
                 self._matched("verdict")
                 return
@@ -764,6 +765,11 @@ def _describe(record: Any) -> str:
     return f"{record['type']} {key!r}: " if isinstance(key, str) else f"{record['type']}: "
 
 
+def _setter(mapping: dict[Any, int], key: Any, value: int) -> Callable[[], None]:
+    """A deferred `mapping[key] = value`, applied when the item is accepted."""
+    return lambda: mapping.__setitem__(key, value)
+
+
 def _chunks(items: Iterable[Item | Bad], size: int) -> Iterator[list[Item | Bad]]:
     chunk: list[Item | Bad] = []
     for item in items:
@@ -784,10 +790,7 @@ def run_import(session: Session, items: Iterable[Item | Bad], summary: ImportSum
                skip_bad: bool = False, rejects: TextIO | None = None,
                progress: Callable[[], None] | None = None) -> ImportSummary:
     """Apply `items` and, unless dry-running, record the one `import` event."""
-    try:
-        Applier(session, summary, dry_run=dry_run, skip_bad=skip_bad, rejects=rejects, progress=progress).run(items)
-    except ClaimtrackError:
-        raise
+    Applier(session, summary, dry_run=dry_run, skip_bad=skip_bad, rejects=rejects, progress=progress).run(items)
     if not dry_run:
         from claimtrack.services.events import record_event
 

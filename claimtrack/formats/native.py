@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import IO, Any, TextIO
 
 from claimtrack.errors import ImportFailed
@@ -99,7 +99,7 @@ def _date(on: Any, precision: str | None, approx: bool | None) -> str | None:
 def _timestamp(value: datetime | None) -> str | None:
     if value is None:
         return None
-    value = value.astimezone(timezone.utc)
+    value = value.astimezone(UTC)
     text = value.strftime("%Y-%m-%dT%H:%M:%S")
     if value.microsecond:
         text += f".{value.microsecond:06d}"
@@ -340,8 +340,7 @@ def _dumps(record: dict[str, Any]) -> str:
 def export_jsonl(session: Any, stream: TextIO, **options: Any) -> None:
     """The native jsonl format: a header line, then one record per line."""
     stream.write(_dumps(HEADER) + "\n")
-    for record in iter_records(session, claims=options.get("claims")):
-        stream.write(_dumps(record) + "\n")
+    stream.writelines(_dumps(record) + "\n" for record in iter_records(session, claims=options.get("claims")))
 
 
 def export_json(session: Any, stream: TextIO, **options: Any) -> None:

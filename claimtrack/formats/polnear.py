@@ -54,7 +54,7 @@ PRONOUNS = {
     "my", "him", "them", "us", "me", "this", "these", "those", "whom", "whose", "one", "said",
 }
 DETERMINERS = {"the", "a", "an", "some", "other", "many", "several", "most", "few", "two", "three", "four",
-               "both", "all", "any", "more", "several", "numerous", "various", "one", "another", "such"}
+               "both", "all", "any", "more", "numerous", "various", "one", "another", "such"}
 VAGUE_HEADS = {
     "sources", "source", "officials", "official", "experts", "expert", "critics", "analysts", "aides",
     "people", "studies", "study", "reports", "report", "protesters", "police", "residents", "observers",

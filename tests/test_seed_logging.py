@@ -18,6 +18,8 @@ FRANCEINFO = ["--outlet", "franceinfo", "--title", "Russian opponents in exile i
               "--language", "fr"]
 VISITS = "Police visited Navalny supporters at their homes overnight after a leak"
 LEAK_BLAME = "A former ally was behind the leak of the Navalny supporters database"
+DETAINED = ["--quantity-subject", "people detained at the 23 January 2021 protests in Russia",
+            "--quantity-bound", "more_than", "--quantity-unit", "people"]
 INTERFERENCE = "The U.S. Embassy interfered in Russia's domestic affairs"
 
 
@@ -71,10 +73,11 @@ def test_seed_reports_logged_searched_and_read_back(cli, seeds_dir):
     cli.ok("actor", "alias", "Alexei Navalny", "Alexey Navalny")
     cli.ok("actor", "affiliate", "Leonid Volkov", "--role", "head of regional network", "--org", "Alexey Navalny")
     _log(cli, s001, "--stance", "reports", "--claim",
-         "Russian security forces arrested more than 3,000 people at the 23 January 2021 protests", *CBS, "--new")
+         "Russian security forces arrested more than 3,000 people at the 23 January 2021 protests", *CBS, "--new",
+         *DETAINED, "--quantity-value", "3000")
     three_seven = _log(cli, s001, "--speaker", "OVD Info", "--stance", "asserts", "--claim",
                        "More than 3,700 demonstrators were detained at the 23 January 2021 rallies",
-                       "--cue", "reported", *CBS)
+                       "--cue", "reported", *CBS, *DETAINED, "--quantity-value", "3700")
     assert three_seven["speaker_id"] == ovd["speaker_id"]  # "OVD Info" is OVD-Info
     _log(cli, s001, "--speaker", "Dmitry Peskov", "--stance", "asserts", "--claim", INTERFERENCE, *CBS, "--new")
     _log(cli, s001, "--anonymous", "a U.S. Embassy spokeswoman", "--stance", "disputes", "--claim", INTERFERENCE,
@@ -126,6 +129,9 @@ def test_seed_reports_logged_searched_and_read_back(cli, seeds_dir):
     assert cli.json("search", "Zhdanov", "--since", "2021-04", "--until", "2021-04")[0]["stance"] == "confirms"
 
     # ---- read back with show --json
+    figures = {cli.json("claim", "show", str(three_seven["claim_id"]))["quantity"]["value"],
+               cli.json("claim", "show", str(three_seven["claim_id"] - 1))["quantity"]["value"]}
+    assert figures == {3000.0, 3700.0}  # one counted thing, two figures: a conflict to line up
     visits = cli.json("claim", "show", str(ovd["claim_id"]))
     assert {(s["speaker"], s["stance"], s["quote"]) for s in visits["statements"]} == {
         ("OVD-Info", "asserts", "at least 20"), ("Leonid Volkov", "asserts", "several dozen"),

@@ -154,6 +154,20 @@ def test_identical_claim_reused_near_identical_suggested(database):
             link_claims(s, near.claim, far.claim, "opposes")
 
 
+def test_claim_quantity_filled_in_or_refused(database):
+    with database.write() as s:
+        plain = add_claim(s, "More than 3,000 people were arrested").claim
+        figure = {"quantity_subject": "people arrested on 23 January 2021", "quantity_value": 3000,
+                  "quantity_bound": "more than"}
+        again = add_claim(s, "More than 3,000 people were arrested", **figure)
+        assert again.claim.id == plain.id and (plain.quantity_value, plain.quantity_bound) == (3000, "more_than")
+        assert add_claim(s, "More than 3,000 people were arrested", **figure).claim.id == plain.id
+        with pytest.raises(InvalidInput, match="a different figure is a different claim"):
+            add_claim(s, "More than 3,000 people were arrested", **{**figure, "quantity_value": 3700})
+        with pytest.raises(InvalidInput, match="needs both --quantity-subject"):
+            add_claim(s, "Another claim", quantity_value=5)
+
+
 def test_statement_rules(database):
     with database.write() as s:
         claim = add_claim(s, "The leak came from a former ally").claim

@@ -64,6 +64,12 @@ def log(
     quote_kind: Annotated[str | None, typer.Option("--quote-kind", help="direct (default with --quote), "
                                                                         "indirect or mixed.")] = None,
     claim: Annotated[str | None, typer.Option("--claim", help="The claim's text (reused if already logged).")] = None,
+    quantity_subject: Annotated[str | None, typer.Option("--quantity-subject",
+                                                         help="The claim's figure: what is counted.")] = None,
+    quantity_value: Annotated[float | None, typer.Option("--quantity-value", help="The figure, e.g. 3000.")] = None,
+    quantity_bound: Annotated[str | None, typer.Option("--quantity-bound", help="exact, about, at_least, "
+                                                                                "more_than, at_most, less_than.")] = None,
+    quantity_unit: Annotated[str | None, typer.Option("--quantity-unit", help="The figure's unit, e.g. people.")] = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Who published the document.")] = None,
     url: Annotated[str | None, typer.Option("--url", help="The document's URL (same URL = same document).")] = None,
     title: Annotated[str | None, typer.Option("--title", help="The document's title (identifies it with "
@@ -139,6 +145,8 @@ def log(
         "original_text": original, "on_behalf_of": names["on_behalf_of"], "nested_in": nested_in,
         "via_hop": via_hop, "via_cue": via_cue, "primary": primary, "document_kind": document_kind,
         "document_language": document_language, "create_fields": create_fields,
+        "quantity_subject": quantity_subject, "quantity_value": quantity_value, "quantity_bound": quantity_bound,
+        "quantity_unit": quantity_unit,
     }
     with write_session(ctx) as session:
         result = log_statement(

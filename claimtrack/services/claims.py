@@ -89,6 +89,9 @@ def add_claim(
         raise InvalidInput("--quantity-bound needs --quantity-value and --quantity-subject")
     existing = find_claim_by_text(session, text)
     if existing is not None:
+        if quantity_value is not None:
+            _fill_quantity(session, existing, quantity_subject.strip() if quantity_subject else None,
+                           quantity_value, bound, quantity_unit)
         return ClaimResult(existing, False)
     if key is not None and session.scalar(select(Claim.id).where(Claim.key == key)) is not None:
         raise AlreadyExists(f"a claim with key {key!r} already exists")
@@ -112,6 +115,22 @@ def add_claim(
         record_event(session, "link", relation)
         suggestions.append(Suggestion(other.id, other.text, score, relation.id))
     return ClaimResult(claim, True, suggestions)
+
+
+def _fill_quantity(session: Session, claim: Claim, subject: str | None, value: float, bound: str | None,
+                   unit: str | None) -> None:
+    """Give an existing claim the figure it lacks; refuse a figure that differs from its own."""
+    if claim.quantity_value is None:
+        before = snapshot(claim)
+        claim.quantity_subject, claim.quantity_value = subject, value
+        claim.quantity_bound, claim.quantity_unit = bound, unit
+        session.flush()
+        record_event(session, "update", claim, before=before)
+        return
+    if (claim.quantity_subject, claim.quantity_value, claim.quantity_bound) != (subject, value, bound):
+        raise InvalidInput(
+            f"claim {claim.id} already counts {claim.quantity_subject!r} as {claim.quantity_bound or ''} "
+            f"{claim.quantity_value:g}; a different figure is a different claim: word it differently")
 
 
 def link_claims(session: Session, source: Claim, target: Claim, type: str, *, note: str | None = None) -> ClaimRelation:

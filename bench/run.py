@@ -165,7 +165,9 @@ def dataset(args: argparse.Namespace) -> Path:
     if not path.exists():
         log(f"generating {args.n:,} statements -> {path}")
         started = time.perf_counter()
-        counts = generate.write_jsonl(path, args.n, seed=args.seed, actors=args.actors)
+        partial = path.with_name(path.name + ".part")  # an interrupted run leaves no half file behind
+        counts = generate.write_jsonl(partial, args.n, seed=args.seed, actors=args.actors)
+        partial.rename(path)
         log(f"generated in {time.perf_counter() - started:.1f} s: {counts}")
     return path
 

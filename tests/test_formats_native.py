@@ -188,3 +188,27 @@ def test_export_to_file_and_prov_is_registered(cli: Any, tmp_path: Path) -> None
 def test_empty_database_exports_empty_file(database: Any, format: str) -> None:
     text = export_text(database, format)
     assert text in ('{"type": "claimtrack", "format_version": 1}\n', '{"claimtrack_format": 1, "records": [\n\n]}\n')
+
+
+def test_tiny_chunks_and_trimmed_maps_give_the_same_database(database: Any, tmp_path: Path, template_url: str,
+                                                             backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays flat on huge files because maps are dropped after flushes; results must not change."""
+    from claimtrack.formats import apply, import_file
+
+    files = [(NATIVE, "jsonl"), (FIXTURES / "google_factcheck_small.json", "google-factcheck"),
+             (FIXTURES / "liar_small.tsv", "liar"), (FIXTURES / "polnear_small.tsv", "polnear")]
+    other = _fresh_database(backend, template_url, tmp_path)
+    try:
+        for path, format in files:
+            with other.write() as session:
+                import_file(session, path, format)
+        monkeypatch.setattr(apply, "CHUNK_ITEMS", 2)
+        monkeypatch.setattr(apply, "BATCH_ROWS", 1)
+        monkeypatch.setattr(apply, "MAX_MAP_ENTRIES", 0)
+        for path, format in files * 2:  # the second round must match everything
+            with database.write() as session:
+                summary = import_file(session, path, format)
+        assert summary.id_ranges == {}
+        assert export_text(database) == export_text(other)
+    finally:
+        other.dispose()

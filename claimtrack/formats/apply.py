@@ -48,6 +48,9 @@ from claimtrack.vocab import (
 #: items per resolution chunk, and buffered rows that trigger an executemany
 CHUNK_ITEMS = 5_000
 BATCH_ROWS = 10_000
+#: in-memory map entries above which the maps are dropped after a flush (rows are then in the
+#: database and are looked up again when referenced), so memory stays flat on huge files
+MAX_MAP_ENTRIES = 300_000
 #: values per IN (...) lookup
 LOOKUP_BATCH = 2_000
 
@@ -125,6 +128,8 @@ def _number(record: dict[str, Any], field: str) -> float | None:
 
 
 _today = date.today
+#: parsed dates by (text, not_future): bulk files repeat the same few thousand dates
+_DATE_CACHE: dict[tuple[str, bool], PartialDate] = {}
 
 
 def _date(record: dict[str, Any], field: str, *, not_future: bool = False) -> PartialDate | None:
@@ -133,10 +138,17 @@ def _date(record: dict[str, Any], field: str, *, not_future: bool = False) -> Pa
         return None
     if not isinstance(value, str):
         raise RecordError(f"{field} must be a date as text (e.g. 2021-01-23), got {value!r}")
+    cached = _DATE_CACHE.get((value, not_future))
+    if cached is not None:
+        return cached
     try:
-        return parse_date(value, field, not_after=_today() if not_future else None)
+        parsed = parse_date(value, field, not_after=_today() if not_future else None)
     except InvalidInput as exc:
         raise RecordError(str(exc)) from None
+    if len(_DATE_CACHE) > 50_000:
+        _DATE_CACHE.clear()
+    _DATE_CACHE[(value, not_future)] = parsed
+    return parsed
 
 
 def _partial_columns(prefix: str, value: PartialDate | None) -> dict[str, Any]:
@@ -198,6 +210,7 @@ class Applier:
         self.relations: set[tuple[int, int, str]] = set()
         self.buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_ORDER}
         self.buffered = 0
+        self.trimmed = False
         self.first_id: dict[str, int] = {}
         self.next_id: dict[str, int] = {}
         # group-local state (one item), merged into the above when the item is accepted
@@ -229,6 +242,7 @@ class Applier:
                     self.progress()
             if self.buffered >= BATCH_ROWS:
                 self._flush()
+                self._trim()
         if not seen_any:
             raise ImportFailed(f"{self.summary.file} contains no records: nothing to import")
         self._flush()
@@ -488,6 +502,8 @@ class Applier:
 
     def _preexisting(self, table: str, *ids: int | None) -> bool:
         """True when every id was in the database before this import (so a DB lookup is needed)."""
+        if self.trimmed:
+            return True  # created rows may have left the in-memory maps: ask the database
         first = self.first_id[table]
         return all(i is None or i < first for i in ids)
 
@@ -729,6 +745,21 @@ class Applier:
         self._created("verdict")
 
     # ------------------------------------------------------------------ writing
+
+    def _trim(self) -> None:
+        """Drop the maps when they grow large; everything in them has been written."""
+        if self.dry_run:
+            return  # nothing is written on a dry run, so the maps are the only record
+        size = (sum(len(m) for m in self.ids.values()) + len(self.claim_by_hash) + len(self.doc_by_url)
+                + len(self.actor_by_ext) + len(self.hop_pairs))
+        if size <= MAX_MAP_ENTRIES:
+            return
+        for mapping in (*self.ids.values(), *self.missing.values()):
+            mapping.clear()
+        for other in (self.claim_by_hash, self.claim_hash_missing, self.doc_by_url, self.doc_url_missing,
+                      self.actor_by_ext, self.ext_missing, self.hop_pairs, self.affiliations, self.relations):
+            other.clear()
+        self.trimmed = True
 
     def _flush(self) -> None:
         if self.dry_run:

@@ -52,6 +52,23 @@ def _pd(on: date | None, precision: str | None, approx: bool | None) -> PartialD
     return PartialDate.of(on, precision, approx)
 
 
+def _last_day(on: date, precision: str | None, approx: bool | None) -> date:
+    """bounds(...)[1] straight from the stored columns: the hot loop builds no PartialDate."""
+    if not approx:
+        if precision == "month":
+            return on.replace(day=calendar.monthrange(on.year, on.month)[1])
+        if precision == "year":
+            return on.replace(month=12, day=31)
+        return on
+    return bounds(PartialDate.of(on, precision, approx))[1]  # type: ignore[arg-type]
+
+
+def _first_day(on: date, precision: str | None, approx: bool | None) -> date:
+    if not approx:
+        return on  # stored as the first day of its period
+    return bounds(PartialDate.of(on, precision, approx))[0]  # type: ignore[arg-type]
+
+
 def time_order(session: Session, scope: Scope) -> list[Problem]:
     """A hop's document dated before the document it relies on; a statement reported before it was said."""
     problems: list[Problem] = []
@@ -76,9 +93,9 @@ def time_order(session: Session, scope: Scope) -> list[Problem]:
     )
     for (hop_id, via_id, doc_id, outlet_name, title, on, prec, approx,
          vdoc_id, voutlet, vtitle, von, vprec, vapprox) in session.execute(pairs):
-        published, cited = _pd(on, prec, approx), _pd(von, vprec, vapprox)
-        if published is None or cited is None or not certainly_before(published, cited):
+        if on is None or von is None or not _last_day(on, prec, approx) < _first_day(von, vprec, vapprox):
             continue
+        published, cited = _pd(on, prec, approx), _pd(von, vprec, vapprox)
         here, there = document_label(doc_id, outlet_name, title), document_label(vdoc_id, voutlet, vtitle)
         problems.append(Problem(
             "time-order", "error",
@@ -103,9 +120,9 @@ def time_order(session: Session, scope: Scope) -> list[Problem]:
     )
     for (hop_id, sid, speaker_name, descriptor, text, son, sprec, sapprox,
          doc_id, outlet_name, title, on, prec, approx) in session.execute(said_query):
-        said, published = _pd(son, sprec, sapprox), _pd(on, prec, approx)
-        if said is None or published is None or not certainly_before(published, said):
+        if on is None or son is None or not _last_day(on, prec, approx) < _first_day(son, sprec, sapprox):
             continue
+        said, published = _pd(son, sprec, sapprox), _pd(on, prec, approx)
         here = document_label(doc_id, outlet_name, title)
         problems.append(Problem(
             "time-order", "error",

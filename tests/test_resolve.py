@@ -19,7 +19,7 @@ def test_three_spellings_of_navalny_are_one_actor(database):
             add_alias(s, navalny, "Alexeï Navalny")
 
 
-def test_ovd_info_spellings(database):
+def _ovd_info_spellings(database):
     with database.write() as s:
         ovd = add_actor(s, "OVD-Info", kind="organization")
         assert resolve_actor(s, "OVD Info").id == ovd.id
@@ -37,19 +37,19 @@ def test_near_match_fails_with_candidates_and_never_creates(database, snapshot):
     assert snapshot() == before
 
 
-def test_unknown_name_without_candidates_is_not_found(database):
+def _unknown_name_without_candidates_is_not_found(database):
     with database.write() as s, pytest.raises(NotFound, match="no actor named 'Dmitry Peskov'"):
         resolve_actor(s, "Dmitry Peskov")
 
 
-def test_create_makes_a_new_actor_with_kind(database):
+def _create_makes_a_new_actor_with_kind(database):
     with database.write() as s:
         afp = resolve_actor(s, "AFP", create=True, kind="agency")
         assert afp.kind == "agency"
         assert resolve_actor(s, "afp").id == afp.id
 
 
-def test_add_actor_refuses_near_duplicates_unless_asked(database):
+def _add_actor_refuses_near_duplicates_unless_asked(database):
     with database.write() as s:
         add_actor(s, "Leonid Volkov")
         with pytest.raises(Ambiguous, match="similar names"):
@@ -59,7 +59,7 @@ def test_add_actor_refuses_near_duplicates_unless_asked(database):
             add_actor(s, "leonid volkov")
 
 
-def test_candidates_are_ranked(database):
+def _candidates_are_ranked(database):
     with database.write() as s:
         add_actor(s, "Maria Zakharova")
         add_actor(s, "Marina Litvinenko")
@@ -76,6 +76,14 @@ def test_merged_actor_resolves_to_survivor(database):
         assert resolve_actor(s, f"#{b.id}").id == a.id
 
 
-def test_empty_name_is_invalid(database):
+def _empty_name_is_invalid(database):
     with database.write() as s, pytest.raises(InvalidInput, match="empty"):
         resolve_actor(s, "  -- ")
+
+
+def test_resolution_rules(database):
+    """Several rules on one database (each check adds different names), to keep the suite fast."""
+    for check in (_ovd_info_spellings, _unknown_name_without_candidates_is_not_found,
+                  _create_makes_a_new_actor_with_kind, _add_actor_refuses_near_duplicates_unless_asked,
+                  _candidates_are_ranked, _empty_name_is_invalid):
+        check(database)

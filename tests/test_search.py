@@ -43,7 +43,7 @@ def _find(database, text, **filters):
         return search(s, text, SearchFilters(**filters))
 
 
-def test_finds_claims_quotes_and_names(database, seeded):
+def _finds_claims_quotes_and_names(database, seeded):
     hits = _find(database, "interference")
     assert hits[0].kind == "statement" and hits[0].statement_id == seeded["st1"]
     # words may come from different parts: the speaker's name and the quote
@@ -54,16 +54,22 @@ def test_finds_claims_quotes_and_names(database, seeded):
     assert [h.kind for h in _find(database, "nobody statement")] == ["claim"]
 
 
-def test_accents_are_folded(database, seeded):
+def _accents_are_folded(database, seeded):
     for spelling in ("Alexei", "Alexeï", "alexei navalny"):
         hits = _find(database, spelling)
         assert any(h.kind == "actor" and h.actor_id == seeded["navalny"] for h in hits), spelling
         assert any(h.statement_id == seeded["st4"] for h in hits), spelling
 
 
-def test_ranking_prefers_more_matching_parts(database, seeded):
+def _ranking_prefers_more_matching_parts(database, seeded):
     hits = [h for h in _find(database, "routine practice") if h.kind == "statement"]
     assert hits[0].statement_id == seeded["st2"] and set(hits[0].matched) == {"claim", "quote"}
+
+
+def test_finds_ranks_and_folds(database, seeded):
+    """Read-only checks sharing one seeded database, to keep the suite fast."""
+    for check in (_finds_claims_quotes_and_names, _accents_are_folded, _ranking_prefers_more_matching_parts):
+        check(database, seeded)
 
 
 def test_filters(database, seeded):

@@ -212,3 +212,24 @@ def test_tiny_chunks_and_trimmed_maps_give_the_same_database(database: Any, tmp_
         assert export_text(database) == export_text(other)
     finally:
         other.dispose()
+
+
+def test_import_native_from_a_stream_with_progress(database: Any) -> None:
+    from claimtrack.formats import import_file, import_native
+
+    with database.write() as session:
+        summary = import_native(session, io.BytesIO(NATIVE.read_bytes()), source_name="demo.jsonl")
+    assert summary.file == "demo.jsonl" and summary.sha256 is None and summary.created("statement") == 3
+    calls: list[tuple[int, int | None]] = []
+    lines = NATIVE.read_text(encoding="utf-8").splitlines()
+    many = "\n".join(lines + [json.dumps({"type": "actor", "key": f"a{i}", "name": f"Person {i}"}) for i in range(1200)])
+    with database.write() as session:
+        import_file(session, io.BytesIO(many.encode()), "jsonl", progress=lambda done, total: calls.append((done, total)))
+    assert len(calls) == 2 and calls[0][0] > 0
+
+
+def test_failed_export_leaves_no_file(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = cli("export", "--format", "claimreview", "--claim", "nope", "-o", str(out))
+    assert result.exit_code == 1 and "claim 'nope' not found" in result.stderr
+    assert not out.exists() and not (tmp_path / "out.json.part").exists()

@@ -160,9 +160,14 @@ def export_command(
             exporter(session, sys.stdout, **options)
             sys.stdout.flush()
             return
+        # write beside the target and rename, so a failed export never leaves a truncated file
         partial = output.with_name(output.name + ".part")
-        with partial.open("w", encoding="utf-8", newline="\n") as stream:
-            exporter(session, stream, **options)
+        try:
+            with partial.open("w", encoding="utf-8", newline="\n") as stream:
+                exporter(session, stream, **options)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         partial.replace(output)
 
 

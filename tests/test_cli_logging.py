@@ -213,3 +213,25 @@ def test_no_prompts_when_a_subcommand_runs(cli):
     # `log verify`/`log show` belong to the change-log commands; the callback must stay silent
     result = cli("log", "--help")
     assert result.exit_code == 0 and "--speaker" in result.stdout and "--interactive" in result.stdout
+
+
+def test_log_more_reports_of_a_logged_statement(cli, snapshot):
+    first = cli.json("log", "--speaker", "Leonid Volkov", "--stance", "asserts", "--quote", "several dozen",
+                     "--claim", "Police visited Navalny supporters at home", "--url", "https://t.me/leonid_volkov/1",
+                     "--outlet", "Telegram", "--document-kind", "post", "--primary", "--said", "2021-07-28", "--new")
+    sid = str(first["statement_id"])
+    afp = cli.json("log", "--statement", sid, "--url", "https://afp.com/dispatch/1", "--outlet", "AFP",
+                   "--document-kind", "dispatch", "--via-hop", str(first["hop_id"]), "--new")
+    tnie = cli.json("log", "--statement", sid, "--url", TNIE, "--outlet", "The New Indian Express", "--via", "AFP",
+                    "--via-hop", str(afp["hop_id"]), "--via-cue", "AFP reported", "--new")
+    assert tnie["statement_id"] == first["statement_id"] and tnie["created"] == ["document 3", "hop 3"]
+    chain = cli.json("statement", "show", sid)["reported_in"]
+    assert [(r["outlet"], r["via_hop_id"], r["is_primary"]) for r in chain] == [
+        ("Telegram", None, True), ("AFP", first["hop_id"], False), ("The New Indian Express", afp["hop_id"], False)]
+    before = snapshot()
+    _err(cli("log", "--statement", sid, "--claim", "X", "--url", "https://x.org/1"), 2, "drop --claim")
+    _err(cli("log", "--claim", "X", "--stance", "asserts", "--via-hop", "1"), 2, "--via-hop needs --statement")
+    _err(cli("log", "--statement", sid, "--url", TNIE), 1, "already reports statement")
+    _err(cli("log", "--statement", "99", "--url", "https://x.org/1"), 1, "statement '99' not found")
+    _err(cli("log", "--statement", sid), 1, "give the reporting document")
+    assert snapshot() == before

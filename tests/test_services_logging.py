@@ -89,7 +89,6 @@ BAD_LOGS = [
     ({"url": None, "title": None}, "give --url, or --title"),
     ({"quote_kind": "verbatim"}, "unknown quote kind 'verbatim'"),
     ({"nested_in": "999"}, "statement '999' not found"),
-    ({"via_hop": "77"}, "hop '77' not found"),
 ]
 
 

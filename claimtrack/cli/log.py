@@ -78,7 +78,11 @@ def log(
     via: Annotated[str | None, typer.Option("--via", help="The intermediary the document relied on: 'AFP', "
                                                           "'local media'.")] = None,
     via_cue: Annotated[str | None, typer.Option("--via-cue", help="How the document attributes it: 'told AFP'.")] = None,
-    via_hop: Annotated[str | None, typer.Option("--via-hop", help="An earlier hop relied on (id or key).")] = None,
+    via_hop: Annotated[str | None, typer.Option("--via-hop", help="With --statement: the hop of an earlier report "
+                                                                  "of it that this document relied on.")] = None,
+    statement: Annotated[str | None, typer.Option("--statement", help="An already logged statement (id or key) "
+                                                                      "that this document reports too: "
+                                                                      "give only the document parts.")] = None,
     primary: Annotated[bool, typer.Option("--primary", help="The document is the speaker's own words.")] = False,
     cue: Annotated[str | None, typer.Option("--cue", help="How it was said: 'said', 'wrote on Telegram'.")] = None,
     channel: Annotated[str | None, typer.Option("--channel", help="telegram, facebook, press conference…")] = None,
@@ -110,12 +114,22 @@ def log(
     """
     if ctx.invoked_subcommand is not None:
         return  # `log verify` / `log show`: nothing to do here, and no prompts
-    from dataclasses import asdict
-
-    from claimtrack.cli.objects import fail_usage, is_interactive, say
+    from claimtrack.cli.objects import fail_usage, is_interactive
 
     if speaker and anonymous:
         fail_usage("give either --speaker or --anonymous, not both", "--speaker / --anonymous")
+    if statement is not None:
+        given = [name for name, value in (("--speaker", speaker), ("--anonymous", anonymous), ("--stance", stance),
+                                          ("--quote", quote), ("--claim", claim), ("--said", said), ("--cue", cue))
+                 if value is not None]
+        if given:
+            fail_usage(f"--statement reuses a logged statement: drop {', '.join(given)}", "--statement")
+        _log_report(ctx, statement, url=url, outlet=outlet, title=title, published=published, via=via,
+                    via_hop=via_hop, via_cue=via_cue, primary=primary, document_kind=document_kind, new=new,
+                    as_json=as_json)
+        return
+    if via_hop is not None:
+        fail_usage("--via-hop needs --statement: a new statement has no earlier report to rely on", "--via-hop")
     ask = is_interactive(interactive)
     if ask:
         if claim is None:
@@ -143,7 +157,7 @@ def log(
     extra: dict[str, Any] = {
         "quote_kind": quote_kind, "channel": channel, "context": context, "language": language,
         "original_text": original, "on_behalf_of": names["on_behalf_of"], "nested_in": nested_in,
-        "via_hop": via_hop, "via_cue": via_cue, "primary": primary, "document_kind": document_kind,
+        "via_cue": via_cue, "primary": primary, "document_kind": document_kind,
         "document_language": document_language, "create_fields": create_fields,
         "quantity_subject": quantity_subject, "quantity_value": quantity_value, "quantity_bound": quantity_bound,
         "quantity_unit": quantity_unit,
@@ -154,6 +168,23 @@ def log(
             url=url, title=title, published=published, via=names["via"], cue=cue, said=said, anonymous=anonymous,
             create_missing=new, **extra,
         )
+    _report(result, as_json)
+
+
+def _log_report(ctx: typer.Context, statement: str, *, new: bool, as_json: bool, **parts: Any) -> None:
+    """`log --statement ID …`: one more document reporting a logged statement."""
+    from claimtrack.services.logging import log_report
+
+    with write_session(ctx) as session:
+        result = log_report(session, statement=statement, create_missing=new, **parts)
+    _report(result, as_json)
+
+
+def _report(result: Any, as_json: bool) -> None:
+    from dataclasses import asdict
+
+    from claimtrack.cli.objects import say
+
     if as_json:
         from claimtrack.cli.output import emit_json
 

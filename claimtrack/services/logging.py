@@ -27,7 +27,7 @@ _VAGUE_WORDS = {"media", "sources", "source", "reports", "reporters", "officials
 
 _MORE = {
     "quote_kind", "channel", "context", "language", "original_text", "on_behalf_of", "nested_in",
-    "via_hop", "via_cue", "via_quote", "primary", "document_kind", "document_language", "author",
+    "via_cue", "via_quote", "primary", "document_kind", "document_language", "author",
     "archive_url", "speaker_kind", "outlet_kind", "via_kind", "create_fields", "today",
     "quantity_subject", "quantity_value", "quantity_bound", "quantity_unit", "claim_language", "key",
 }
@@ -136,11 +136,6 @@ def log_statement(
     via_actor = resolve("via", via, more.get("via_kind") or (guess_via_kind(via) if via else None))
     behalf_actor = resolve("on_behalf_of", more.get("on_behalf_of"), "organization")
     parent = get_statement(session, more["nested_in"]) if more.get("nested_in") else None
-    via_hop = None
-    if more.get("via_hop"):
-        from claimtrack.models import Hop
-
-        via_hop = get_by_ref(session, Hop, more["via_hop"])
 
     claim_result = add_claim(
         session, claim, language=more.get("claim_language"), quantity_subject=more.get("quantity_subject"),
@@ -175,10 +170,7 @@ def log_statement(
 
     hop = None
     if document is not None:
-        if via_hop is not None and via_hop.statement_id != statement.id:
-            raise InvalidInput(f"--via-hop {via_hop.id} reports statement {via_hop.statement_id}; a new statement "
-                               "cannot rely on it (add the hop with `hop add` for the same statement)")
-        hop = add_hop(session, document=document, statement=statement, via_hop=via_hop, via_actor=via_actor,
+        hop = add_hop(session, document=document, statement=statement, via_actor=via_actor,
                       cue=more.get("via_cue"), quote=more.get("via_quote"), is_primary=bool(more.get("primary")))
         result_created.append(f"hop {hop.id}")
 
@@ -193,4 +185,48 @@ def log_statement(
         created=result_created,
         suggested_same_as=[{"claim_id": s.claim_id, "text": s.text, "score": round(s.score, 3),
                             "relation_id": s.relation_id} for s in claim_result.suggestions],
+    )
+
+
+def log_report(
+    session: Session,
+    *,
+    statement: str,
+    url: str | None = None,
+    outlet: str | None = None,
+    title: str | None = None,
+    published: str | None = None,
+    via: str | None = None,
+    via_hop: str | None = None,
+    via_cue: str | None = None,
+    primary: bool = False,
+    document_kind: str | None = None,
+    create_missing: bool = False,
+    today: date | None = None,
+) -> LogResult:
+    """Log one more document reporting an already logged statement (an echo, a reprint),
+    relying on an intermediary and/or the hop of an earlier report of it (`via_hop`)."""
+    from claimtrack.models import Hop
+    from claimtrack.services.documents import add_document
+    from claimtrack.services.hops import add_hop
+    from claimtrack.services.resolve import resolve_optional
+
+    published_date = parse_optional_date(published, "--published", not_after=today or date.today())
+    url, title = _text(url), _text(title)
+    if not (url or (title and outlet)):
+        raise InvalidInput("give the reporting document: --url, or --title with --outlet (and --published)")
+    existing = get_statement(session, statement)
+    earlier = get_by_ref(session, Hop, via_hop) if via_hop else None
+    outlet_actor = resolve_optional(session, outlet, create=create_missing, kind="outlet")
+    via_actor = resolve_optional(session, via, create=create_missing, kind=guess_via_kind(via) if via else None)
+    result = add_document(session, url=url, outlet=outlet_actor, title=title, published=published_date,
+                          kind=document_kind or "article")
+    hop = add_hop(session, document=result.document, statement=existing, via_hop=earlier, via_actor=via_actor,
+                  cue=via_cue, is_primary=primary)
+    created = ([f"document {result.document.id}"] if result.created else []) + [f"hop {hop.id}"]
+    return LogResult(
+        statement_id=existing.id, claim_id=existing.claim_id, claim_created=False, speaker_id=existing.speaker_id,
+        outlet_id=outlet_actor.id if outlet_actor else None, document_id=result.document.id,
+        document_created=result.created, hop_id=hop.id, via_actor_id=via_actor.id if via_actor else None,
+        on_behalf_of_id=existing.on_behalf_of_id, created=created,
     )

@@ -49,34 +49,49 @@ def _setup(url: str) -> int:
         database.dispose()
 
 
+def _speaker_name(index: int) -> str:
+    """Distinct, not-similar names, so name resolution never asks which one was meant."""
+    first = ["Leonid", "Maria", "Dmitry", "Kira", "Ivan", "Lyubov", "Ruslan", "Georgy", "Olga", "Pavel"]
+    last = ["Volkov", "Zakharova", "Peskov", "Yarmysh", "Zhdanov", "Sobol", "Shaveddinov", "Alburov",
+            "Romanova", "Chikov"]
+    return f"{first[index % 10]} {last[(index // 10 + index) % 10]} {index}"
+
+
 def worker(url: str, index: int, statements: int, claim_id: int, queue: Any) -> None:
-    """One process: its own speaker, then `statements` statements, one transaction each."""
+    """One process: its own speaker, then `statements` statements, one transaction each, through
+    the one-line logging use case (`log_statement`, what `claimtrack log` runs)."""
     from claimtrack.db import Database
     from claimtrack.errors import ClaimtrackError
-    from claimtrack.models import Actor, Claim
     from claimtrack.services.actors import add_actor
-    from claimtrack.services.statements import add_statement
+
+    try:
+        from claimtrack.services.statements import log_statement
+    except ImportError:  # an older tree: the plain service
+        log_statement = None
 
     database = Database(url, user=f"stress-{index}")
+    name = _speaker_name(index)
     errors: list[str] = []
     latencies: list[float] = []
     done = 0
+
+    def one(session: Any, i: int) -> None:
+        quote = f"process {index} statement {i}"
+        if log_statement is not None:
+            log_statement(session, speaker=name, claim=CLAIM_TEXT, stance="asserts", quote=quote)
+            return
+        from claimtrack.models import Actor, Claim
+        from claimtrack.services.statements import add_statement
+
+        speaker = session.scalar(__import__("sqlalchemy").select(Actor).where(Actor.name == name))
+        add_statement(session, claim=session.get(Claim, claim_id), speaker=speaker, stance="asserts", quote=quote)
+
     try:
-        speaker_id = database.run_write(
-            lambda s: add_actor(s, f"Stress Speaker {index:02d}-{time.time_ns()}", allow_similar=True).id
-        )
+        database.run_write(lambda s: add_actor(s, name, allow_similar=True).id)
         for i in range(statements):
             started = time.perf_counter()
             try:
-                database.run_write(
-                    lambda s, i=i: add_statement(
-                        s,
-                        claim=s.get(Claim, claim_id),
-                        speaker=s.get(Actor, speaker_id),
-                        stance="asserts",
-                        quote=f"process {index} statement {i}",
-                    ).id
-                )
+                database.run_write(lambda s, i=i: one(s, i))
                 done += 1
             except ClaimtrackError as exc:  # what a user would have seen
                 errors.append(str(exc))

@@ -116,3 +116,15 @@ def test_log_show_bad_since(cli, snapshot):
 def test_log_show_empty(cli):
     assert cli.json("log", "show") == []
     assert "no events" in cli.ok("log", "show").stdout
+
+
+def test_user_falls_back_to_the_os_login(monkeypatch):
+    import getpass
+
+    from claimtrack.db import current_user
+
+    monkeypatch.delenv("CLAIMTRACK_USER", raising=False)
+    assert current_user(None) == getpass.getuser()
+    monkeypatch.setenv("CLAIMTRACK_USER", "dana")
+    assert current_user(None) == "dana"
+    assert current_user("erin") == "erin"

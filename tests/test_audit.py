@@ -304,3 +304,15 @@ def test_audit_text_output_lists_keys_and_counts(cli: Any, database: Any) -> Non
     out = cli.ok("audit").stdout
     assert "vague-source:statement:" in out and "problems per rule" in out
     assert "0 errors" in out
+
+
+def test_an_unnamed_crowd_is_a_vague_source_not_just_anonymous(database: Any) -> None:
+    with database.write() as session:
+        claim = f.claim(session, "The talks collapsed")
+        sources = f.statement(session, claim, None, speaker_descriptor="sources familiar with the talks").id
+        officials = f.statement(session, claim, None, speaker_descriptor="administration officials").id
+        aide = f.statement(session, claim, None, speaker_descriptor="a senior aide").id
+    problems = audit(database, rules=["vague-source", "anonymous-speaker"])
+    assert keys(problems, "vague-source") == {f"vague-source:statement:{sources}", f"vague-source:statement:{officials}"}
+    assert keys(problems, "anonymous-speaker") == {f"anonymous-speaker:statement:{aide}"}
+    assert '"sources familiar with the talks"' in next(p for p in problems if p.key.endswith(f":{sources}")).message

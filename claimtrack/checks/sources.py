@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -15,6 +18,20 @@ from claimtrack.checks._common import (
     statement_ref,
 )
 from claimtrack.models import Actor, Claim, Document, Hop, Statement
+
+#: words that make an unnamed speaker a vague source rather than merely anonymous: "sources
+#: said", "local media", "officials", "experts" point at nobody in particular, whereas "a former
+#: ally" or "a U.S. Embassy spokeswoman" is one identifiable, if unnamed, person
+VAGUE_WORDS = frozenset({
+    "source", "sources", "media", "officials", "insiders", "observers", "analysts", "experts", "critics",
+    "reports", "rumors", "rumours", "studies", "people", "someone", "somebody", "others",
+})
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def is_vague_descriptor(descriptor: str) -> bool:
+    """True for "sources", "local media", "administration officials"; False for "a former ally"."""
+    return any(word in VAGUE_WORDS for word in _WORDS.findall(descriptor.casefold()))
 
 
 def unattributed(session: Session, scope: Scope) -> list[Problem]:
@@ -56,6 +73,16 @@ def vague_source(session: Session, scope: Scope) -> list[Problem]:
             [statement_ref(sid, name, None, text), ObjectRef("actor", actor_id, name), claim_ref(claim_id, text)],
             f"vague-source:statement:{sid}",
         ))
+    for sid, claim_id, text, descriptor, _stance in session.execute(_descriptor_query(scope)):
+        if not is_vague_descriptor(descriptor):
+            continue
+        problems.append(Problem(
+            "vague-source", "warning",
+            f'Statement {sid} is attributed to "{descriptor}", a source nobody can check: '
+            f'who exactly said "{snippet(text)}"? Name the person or the outlet, or find the original report.',
+            [statement_ref(sid, None, descriptor, text), claim_ref(claim_id, text)],
+            f"vague-source:statement:{sid}",
+        ))
     via = aliased(Actor)
     outlet = aliased(Actor)
     speaker2 = aliased(Actor)
@@ -84,16 +111,21 @@ def vague_source(session: Session, scope: Scope) -> list[Problem]:
     return problems
 
 
-def anonymous_speaker(session: Session, scope: Scope) -> list[Problem]:
-    """A descriptor ("a former ally") instead of a named actor."""
-    query = scope_statements(
+def _descriptor_query(scope: Scope) -> Any:
+    return scope_statements(
         select(Statement.id, Statement.claim_id, Claim.text, Statement.speaker_descriptor, Statement.stance)
         .join(Claim, Claim.id == Statement.claim_id)
         .where(Statement.speaker_descriptor.is_not(None)),
         scope,
     )
+
+
+def anonymous_speaker(session: Session, scope: Scope) -> list[Problem]:
+    """A descriptor ("a former ally") instead of a named actor; vague ones are `vague-source`'s."""
     problems = []
-    for sid, claim_id, text, descriptor, stance in session.execute(query):
+    for sid, claim_id, text, descriptor, stance in session.execute(_descriptor_query(scope)):
+        if is_vague_descriptor(descriptor):
+            continue
         problems.append(Problem(
             "anonymous-speaker", "info",
             f'Statement {sid} comes from an unnamed speaker, "{descriptor}" ({stance.replace("_", " ")} '

@@ -54,8 +54,13 @@ def test_import_stores_fields_and_one_event_covering_created_rows(database: Any)
     from claimtrack.formats import import_native
     from claimtrack.models import Actor, Claim, Event, Hop, Statement, Verdict
 
+    from tests import factories as f
+
     with database.write() as session:
         summary = import_native(session, NATIVE)
+        # ids were assigned by the importer: ordinary inserts afterwards must still work
+        # (PostgreSQL sequences were moved past them)
+        assert f.actor(session, "Someone Else").id == 7
     assert summary.id_ranges["statements"] == [1, 3]
     with database.read() as session:
         navalny = session.scalar(select(Actor).where(Actor.key == "alexei-navalny"))

@@ -162,6 +162,23 @@ def test_bad_input_leaves_database_unchanged(cli, snapshot):
     _err(cli("actor", "merge", "1", "1"), 1, "cannot merge actor 1 into itself")
     _err(cli("log", "--speaker", "Leonid Volkov", "--stance", "asserts", "--claim", "Y", "--via", "AFP"), 1,
          "give the document too")
+    _err(cli("document", "add", "--outlet", "AFP"), 1, "a document needs a URL or a title")
+    _err(cli("document", "add", "--url", "notaurl"), 1, "url: 'notaurl' is not a web address")
+    _err(cli("document", "add", "--url", "https://x.org/1", "--published", "2999"), 1, "is in the future")
+    _err(cli("document", "add", "--url", "https://x.org/1", "--kind", "tweet"), 1, "unknown document kind 'tweet'")
+    _err(cli("actor", "add", "Someone", "--kind", "robot"), 1, "unknown actor kind 'robot'")
+    _err(cli("actor", "affiliate", "Leonid Volkov", "--role", " "), 1, "role is empty")
+    _err(cli("actor", "affiliate", "Leonid Volkov", "--role", "aide", "--start", "2021", "--end", "2020"), 1,
+         "affiliation start 2021 is after its end 2020")
+    _err(cli("actor", "alias", "Leonid Volkov", "AFP"), 1, "'AFP' already names actor 3")
+    _err(cli("verdict", "add", "1", "--label", "x", "--best", "5", "--worst", "5"), 1, "a scale needs two different ends")
+    _err(cli("verdict", "add", "1", "--label", "x", "--reviewed", "2021-13"), 1, "--reviewed: '2021-13' is not a real date")
+    _err(cli("claim", "add", "Z happened", "--quantity-value", "5"), 1, "needs both --quantity-subject")
+    _err(cli("claim", "add", "Z happened", "--quantity-subject", "z", "--quantity-value", "5",
+             "--quantity-bound", "roughly"), 1, "unknown quantity bound 'roughly'")
+    _err(cli("claim", "link", "1", "1", "--type", "opposes"), 1, "unknown relation type 'opposes'")
+    _err(cli("statement", "add", "--claim-id", "1", "--stance", "asserts", "--nested-in", "42"), 1,
+         "statement '42' not found")
     assert snapshot() == before
 
 

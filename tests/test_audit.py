@@ -104,14 +104,27 @@ def test_five_reprints_of_one_dispatch_are_one_independent_origin(database: Any)
     assert problem.details["origin"]["type"] == "document" and problem.details["origin"]["id"] == ids["dispatch"]
     assert "1 independent origin, 5 echoes" in problem.message
     with database.read() as session:
-        assert origin_counts(session)[ids["claim"]] == {"documents": 6, "independent_origins": 1, "echoes": 5}
+        assert origin_counts(session)[ids["claim"]] == {"documents": 6, "independent_origins": 1, "echoes": 5,
+                                                        "relaying_documents": 5}
 
 
 def test_reprints_citing_an_unlogged_dispatch_trace_back_to_the_agency(database: Any) -> None:
     ids = build_reprints(database, logged_dispatch=False)
     [problem] = [p for p in audit(database) if p.rule == "echo"]
-    assert problem.details == {"documents": 5, "independent_origins": 1, "echoes": 4,
+    assert problem.severity == "warning"
+    assert problem.details == {"documents": 5, "independent_origins": 1, "echoes": 4, "relaying_documents": 5,
                                "origin": {"type": "actor", "id": ids["afp"], "label": "AFP"}}
+
+
+def test_a_post_and_one_article_quoting_it_is_only_counted(database: Any) -> None:
+    with database.write() as session:
+        st = f.statement(session, f.claim(session, "Police came at night"), f.actor(session, "Leonid Volkov"))
+        post = f.hop(session, f.document(session, None, title="the post", kind="post"), st, is_primary=True)
+        f.hop(session, f.document(session, f.actor(session, "TNIE", kind="outlet"), title="article"), st, via_hop=post)
+    [problem] = audit(database, rules=["echo"])
+    assert problem.severity == "info"
+    assert (problem.details["documents"], problem.details["independent_origins"],
+            problem.details["relaying_documents"]) == (2, 1, 1)
 
 
 def test_a_second_origin_turns_the_echo_warning_into_a_count(database: Any) -> None:

@@ -191,27 +191,28 @@ def _terminal_walk(scope: Scope) -> Any:
     return walk
 
 
-def echo(session: Session, scope: Scope) -> list[Problem]:
-    """Per claim: how many independent origins its supporting documents trace back to.
+def _origin_query(scope: Scope) -> Any:
+    """Per claim: carrying documents, independent origins, relaying documents, and one origin.
 
-    The origin of a document's hop is where its chain ends: the primary or first-hand document
-    at the end, or the intermediary when the chain stops at one nobody logged (five outlets
-    "citing AFP" are one origin: AFP). Hops in a circle have no origin and are left out.
+    One integer stands for each origin: a document id, or minus an intermediary actor's id.
+    "Relaying" documents are the carrying documents other than the origin document itself: the
+    speaker's own post plus one article quoting it is one relay, not an echo chamber.
     """
     walk = _terminal_walk(scope)
     start_hop = aliased(Hop)
     end_hop = aliased(Hop)
     start_statement = aliased(Statement)
-    # one integer per origin: a document id, or minus an intermediary actor's id
     origin = case(
         ((end_hop.via_actor_id.is_not(None)) & (end_hop.is_primary.is_(False)), -end_hop.via_actor_id),
         else_=end_hop.document_id,
     )
-    query = (
+    relaying = case((start_hop.document_id != origin, start_hop.document_id), else_=None)
+    return (
         select(
-            start_statement.claim_id,
+            start_statement.claim_id.label("claim_id"),
             func.count(distinct(start_hop.document_id)).label("documents"),
             func.count(distinct(origin)).label("origins"),
+            func.count(distinct(relaying)).label("relaying"),
             func.min(origin).label("an_origin"),
         )
         .select_from(walk)
@@ -220,28 +221,39 @@ def echo(session: Session, scope: Scope) -> list[Problem]:
         .join(start_statement, start_statement.id == start_hop.statement_id)
         .where(end_hop.via_hop_id.is_(None))
         .group_by(start_statement.claim_id)
-        .having(func.count(distinct(start_hop.document_id)) > func.count(distinct(origin)))
-    )
-    rows = session.execute(query).all()
+    ), func.count(distinct(start_hop.document_id)) > func.count(distinct(origin))
+
+
+def echo(session: Session, scope: Scope) -> list[Problem]:
+    """Per claim: how many independent origins its supporting documents trace back to.
+
+    The origin of a document's hop is where its chain ends: the primary or first-hand document
+    at the end, or the intermediary when the chain stops at one nobody logged (five outlets
+    "citing AFP" are one origin: AFP). Hops in a circle have no origin and are left out.
+    A claim is a warning when two or more documents relay one single origin (it looks
+    corroborated and is not); an info line gives the counts whenever there are echoes.
+    """
+    query, has_echoes = _origin_query(scope)
+    rows = session.execute(query.having(has_echoes)).all()
     if not rows:
         return []
     claims = dict(_fetch(session, select(Claim.id, Claim.text), Claim.id, [r.claim_id for r in rows]))
     single = [r.an_origin for r in rows if r.origins == 1]
     outlet = aliased(Actor)
-    doc_labels = {
-        doc_id: document_label(doc_id, outlet_name, title)
-        for doc_id, outlet_name, title in _fetch(
-            session,
-            select(Document.id, outlet.name, Document.title).outerjoin(outlet, outlet.id == Document.outlet_id),
-            Document.id, [o for o in single if o > 0],
-        )
-    }
+    doc_labels = {}
+    for doc_id, outlet_name, title in _fetch(
+        session, select(Document.id, outlet.name, Document.title).outerjoin(outlet, outlet.id == Document.outlet_id),
+        Document.id, [o for o in single if o > 0],
+    ):
+        doc_labels[doc_id] = (f'{outlet_name}, "{snippet(title, 60)}" (document {doc_id})' if outlet_name and title
+                              else document_label(doc_id, outlet_name, title))
     actor_names = dict(_fetch(session, select(Actor.id, Actor.name), Actor.id, [-o for o in single if o < 0]))
     problems = []
     for row in rows:
         text = claims.get(row.claim_id)
         echoes = row.documents - row.origins
-        details = {"documents": row.documents, "independent_origins": row.origins, "echoes": echoes}
+        details: dict[str, Any] = {"documents": row.documents, "independent_origins": row.origins,
+                                   "echoes": echoes, "relaying_documents": row.relaying}
         objects = [claim_ref(row.claim_id, text)]
         if row.origins == 1:
             if row.an_origin > 0:
@@ -252,13 +264,21 @@ def echo(session: Session, scope: Scope) -> list[Problem]:
                 label = actor_names.get(-row.an_origin, f"actor {-row.an_origin}")
                 objects.append(ObjectRef("actor", -row.an_origin, label))
                 details["origin"] = {"type": "actor", "id": -row.an_origin, "label": label}
-            problems.append(Problem(
-                "echo", "warning",
-                f'Claim {row.claim_id} ("{snippet(text)}") is carried by {row.documents} documents, but all of '
-                f"them trace back to one origin, {label}: 1 independent origin, {echoes} "
-                f"echo{'es' if echoes != 1 else ''}. Repetition is not corroboration.",
-                objects, f"echo:claim:{row.claim_id}", details,
-            ))
+            counts = f"1 independent origin, {echoes} echo{'es' if echoes != 1 else ''}"
+            if row.relaying >= 2:
+                problems.append(Problem(
+                    "echo", "warning",
+                    f'Claim {row.claim_id} ("{snippet(text)}") is carried by {row.documents} documents, but all '
+                    f"of them trace back to one origin, {label}: {counts}. Repetition is not corroboration.",
+                    objects, f"echo:claim:{row.claim_id}", details,
+                ))
+            else:
+                problems.append(Problem(
+                    "echo", "info",
+                    f'Claim {row.claim_id} ("{snippet(text)}") is carried by {row.documents} documents, one of '
+                    f"them relaying the other, its only origin, {label}: {counts}.",
+                    objects, f"echo:claim:{row.claim_id}", details,
+                ))
         else:
             problems.append(Problem(
                 "echo", "info",
@@ -279,24 +299,9 @@ def _fetch(session: Session, query: Any, column: Any, ids: list[int]) -> list[An
 
 def origin_counts(session: Session, scope: Scope | None = None) -> dict[int, dict[str, int]]:
     """For every claim in scope with carrying documents: documents, independent origins, echoes."""
-    walk = _terminal_walk(scope or Scope())
-    start_hop = aliased(Hop)
-    end_hop = aliased(Hop)
-    start_statement = aliased(Statement)
-    origin = case(
-        ((end_hop.via_actor_id.is_not(None)) & (end_hop.is_primary.is_(False)), -end_hop.via_actor_id),
-        else_=end_hop.document_id,
-    )
-    query = (
-        select(start_statement.claim_id, func.count(distinct(start_hop.document_id)), func.count(distinct(origin)))
-        .select_from(walk)
-        .join(end_hop, end_hop.id == walk.c.cur_id)
-        .join(start_hop, start_hop.id == walk.c.start_id)
-        .join(start_statement, start_statement.id == start_hop.statement_id)
-        .where(end_hop.via_hop_id.is_(None))
-        .group_by(start_statement.claim_id)
-    )
+    query, _ = _origin_query(scope or Scope())
     return {
-        claim_id: {"documents": docs, "independent_origins": origins, "echoes": docs - origins}
-        for claim_id, docs, origins in session.execute(query)
+        row.claim_id: {"documents": row.documents, "independent_origins": row.origins,
+                       "echoes": row.documents - row.origins, "relaying_documents": row.relaying}
+        for row in session.execute(query)
     }

@@ -22,7 +22,7 @@ def get_by_ref(session: Session, model: type[T], ref: str | int) -> T:
     if text.isdigit():
         obj = session.get(model, int(text))
     if obj is None and hasattr(model, "key"):
-        obj = session.scalar(select(model).where(model.key == text))  # type: ignore[attr-defined]
+        obj = session.scalar(select(model).where(model.key == text))  # type: ignore[attr-defined,arg-type]
     if obj is None:
         raise NotFound(f"{_NAMES.get(model, model.__name__.lower())} {text!r} not found (give its id or key)")
     return obj

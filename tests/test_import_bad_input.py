@@ -140,3 +140,12 @@ def test_bad_usage_exits_2(cli: Any) -> None:
     assert cli("import", str(FIXTURES / "sheet.csv"), "--format", "csv").exit_code == 2
     assert cli("import", str(FIXTURES / "sheet.csv"), "--map", "claimz=Statement").exit_code == 2
     assert cli("export", "--format", "xml").exit_code == 2
+
+
+def test_json_documents_name_the_record(cli: Any, snapshot: Any, tmp_path: Path) -> None:
+    document = {"claimtrack_format": 1, "records": [{"type": "claim", "text": "a"}, {"type": "claim"}]}
+    message = refused(cli, snapshot, write(tmp_path, "doc.json", json.dumps(document)))
+    assert "doc.json, record 2: claim: text is required" in message
+    google = {"claims": [{"text": "x", "claimReview": [{"url": "https://e.org/1"}]}]}
+    message = refused(cli, snapshot, write(tmp_path, "g.json", json.dumps(google)), "--format", "google-factcheck")
+    assert "g.json, entry 1: review 1: textualRating is missing" in message

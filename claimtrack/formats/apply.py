@@ -235,7 +235,7 @@ class Applier:
             for entry in chunk:
                 self.summary.items += 1
                 if isinstance(entry, Bad):
-                    self._reject(entry.line, entry.reason, entry.raw)
+                    self._reject(entry.line, entry.reason, entry.raw, entry.unit)
                 else:
                     self._apply_item(entry)
                 if self.progress is not None:
@@ -256,8 +256,8 @@ class Applier:
                 ))
         return self.summary
 
-    def _reject(self, line: int | None, reason: str, raw: Any) -> None:
-        where = f"{self.summary.file}, line {line}" if line is not None else self.summary.file
+    def _reject(self, line: int | None, reason: str, raw: Any, unit: str = "line") -> None:
+        where = f"{self.summary.file}, {unit} {line}" if line is not None else self.summary.file
         if not self.skip_bad:
             raise ImportFailed(f"{where}: {reason}")
         self.summary.rejected += 1
@@ -283,7 +283,7 @@ class Applier:
             self.next_id = saved_next
             label = _describe(current)
             raw = item.raw if item.raw is not None else (item.records[0] if len(item.records) == 1 else item.records)
-            self._reject(item.line, f"{label}{exc}", raw)
+            self._reject(item.line, f"{label}{exc}", raw, item.unit)
             for record in item.records:
                 if isinstance(record, dict) and isinstance(record.get("type"), str):
                     self.summary.count(record["type"]).skipped += 1

@@ -196,16 +196,16 @@ def read_claimreview(source: Source, **_options: Any) -> Iterator[Item | Bad]:
     found = False
     for index, obj in enumerate(_walk(data), 1):
         found = True
-        yield _item(index, obj)
+        yield _item(index, obj, "object")
     if not found:
         raise ImportFailed(f"{source.name} holds no ClaimReview object (@type \"ClaimReview\")")
 
 
-def _item(line: int, obj: dict[str, Any]) -> Item | Bad:
+def _item(line: int, obj: dict[str, Any], unit: str = "line") -> Item | Bad:
     try:
-        return Item(line, claimreview_records(obj), obj)
+        return Item(line, claimreview_records(obj), obj, unit=unit)
     except ValueError as exc:
-        return Bad(line, f"ClaimReview: {exc}", obj)
+        return Bad(line, f"ClaimReview: {exc}", obj, unit=unit)
 
 
 def _read_lines(source: Source) -> Iterator[Item | Bad]:

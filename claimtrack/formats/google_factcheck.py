@@ -32,15 +32,15 @@ def read_google_factcheck(source: Source, **_options: Any) -> Iterator[Item | Ba
     claim_of_review: dict[str, str] = {}  # review key -> key of the claim it was first seen with
     for index, entry in enumerate(entries, 1):
         if not isinstance(entry, dict):
-            yield Bad(index, f"entry {index} is not an object", entry)
+            yield Bad(index, "not an object", entry, unit="entry")
             continue
         text = entry.get("text")
         reviews = entry.get("claimReview") or []
         if not isinstance(text, str) or not text.strip():
-            yield Bad(index, f"entry {index} has no claim text", entry)
+            yield Bad(index, "no claim text", entry, unit="entry")
             continue
         if not isinstance(reviews, list):
-            yield Bad(index, f"entry {index}: claimReview must be a list", entry)
+            yield Bad(index, "claimReview must be a list", entry, unit="entry")
             continue
         claim_key = "gfc:" + claim_hash(text)[:20]
         review_keys = [url_key("claimreview", r["url"]) for r in reviews
@@ -64,11 +64,11 @@ def read_google_factcheck(source: Source, **_options: Any) -> Iterator[Item | Ba
                             "stance": "asserts", "said": said, "language": language})
         for number, review in enumerate(reviews, 1):
             if not isinstance(review, dict) or not isinstance(review.get("url"), str) or not review["url"].strip():
-                yield Bad(index, f"entry {index}, review {number}: the review url is missing", entry)
+                yield Bad(index, f"review {number}: the review url is missing", entry, unit="entry")
                 break
             label = review.get("textualRating")
             if not isinstance(label, str) or not label.strip():
-                yield Bad(index, f"entry {index}, review {number}: textualRating is missing", entry)
+                yield Bad(index, f"review {number}: textualRating is missing", entry, unit="entry")
                 break
             publisher = review.get("publisher") or {}
             site = publisher.get("site") if isinstance(publisher, dict) else None
@@ -87,4 +87,4 @@ def read_google_factcheck(source: Source, **_options: Any) -> Iterator[Item | Ba
                             "reviewed": date_part(review.get("reviewDate")), "url": review["url"].strip(),
                             "explanation": explanation, "language": review.get("languageCode")})
         else:
-            yield Item(index, records, entry)
+            yield Item(index, records, entry, unit="entry")

@@ -77,7 +77,7 @@ def read_json(source: Source, **_options: Any) -> Iterator[Item | Bad]:
         raise ImportFailed(f"{source.name}: records must be a list")
     for index, record in enumerate(records, 1):
         # a JSON document has no useful line numbers once parsed: number records instead
-        yield Item(index, [record])
+        yield Item(index, [record], unit="record")
 
 
 # --------------------------------------------------------------------------- writing

@@ -31,6 +31,8 @@ class Item:
     raw: Any = None
     #: for an item with nothing to record (an empty annotation): the kind to count as skipped
     skipped: str | None = None
+    #: what `line` counts: "line" of a text file, or "record"/"entry"/"object" of a JSON document
+    unit: str = "line"
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Bad:
     line: int | None
     reason: str
     raw: Any = None
+    unit: str = "line"
 
 
 @dataclass

@@ -255,3 +255,22 @@ def test_demo_json_gives_the_tour_as_data(tmp_path):
     assert data["chain"]["statement"]["key"] == "volkov-telegram-night-visits"
     assert {"rule", "severity", "message", "objects"} <= set(data["problems"][0])
     assert all(c["command"].startswith(f"claimtrack --db {path} ") for c in data["next_commands"])
+
+
+def test_every_next_command_of_the_tour_works(tmp_path):
+    """The commands the tour tells a newcomer to try all run against the demo database."""
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from claimtrack.cli.app import app
+    from claimtrack.demo import create_demo_database, next_commands
+
+    path = tmp_path / "demo.db"
+    create_demo_database(path).dispose()
+    runner = CliRunner()
+    for command, _what in next_commands(path):
+        argv = shlex.split(command)
+        result = runner.invoke(app, argv[1:], catch_exceptions=False)
+        assert result.exit_code == 0, f"{command}\n{result.stderr}"
+        assert result.stdout.strip(), command

@@ -285,7 +285,7 @@ class Applier:
             raw = item.raw if item.raw is not None else (item.records[0] if len(item.records) == 1 else item.records)
             self._reject(item.line, f"{label}{exc}", raw, item.unit)
             for record in item.records:
-                if isinstance(record, dict) and isinstance(record.get("type"), str):
+                if isinstance(record, dict) and isinstance(record.get("type"), str) and record["type"] in FIELDS:
                     self.summary.count(record["type"]).skipped += 1
             return
         for kind, ids in self._local_ids.items():
@@ -352,6 +352,8 @@ class Applier:
                 if not isinstance(record, dict):
                     continue
                 kind = record.get("type")
+                if not isinstance(kind, str):
+                    continue
                 key = record.get("key")
                 if isinstance(key, str) and kind in wanted:
                     wanted[kind].add(key)
@@ -409,7 +411,7 @@ class Applier:
         if not isinstance(record, dict):
             raise RecordError(f"expected a JSON object, got {type(record).__name__}")
         kind = record.get("type")
-        if kind not in FIELDS:
+        if not isinstance(kind, str) or kind not in FIELDS:
             raise RecordError(f"unknown record type {kind!r}; expected one of: {', '.join(FIELDS)}")
         unknown = record.keys() - FIELDS[kind]
         if unknown:
@@ -790,7 +792,7 @@ _REF_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 
 def _describe(record: Any) -> str:
     """"statement 'x': " — which record failed, so the message names it."""
-    if not isinstance(record, dict) or record.get("type") not in FIELDS:
+    if not isinstance(record, dict) or not isinstance(record.get("type"), str) or record["type"] not in FIELDS:
         return ""
     key = record.get("key")
     return f"{record['type']} {key!r}: " if isinstance(key, str) else f"{record['type']}: "

@@ -120,7 +120,8 @@ def _usage(command: Any, path: tuple[str, ...]) -> str:
     if any(p.param_type_name == "option" for p in documented_params(command)):
         pieces.append("[OPTIONS]")
     if getattr(command, "commands", None):
-        pieces.append("COMMAND ...")
+        optional = getattr(command, "invoke_without_command", False)
+        pieces.append("[COMMAND ...]" if optional else "COMMAND ...")
     return " ".join(pieces)
 
 

@@ -151,22 +151,21 @@ def test_json_documents_name_the_record(cli: Any, snapshot: Any, tmp_path: Path)
     assert "g.json, entry 1: review 1: textualRating is missing" in message
 
 
-@pytest.mark.parametrize("line,expected", [
-    ('{"type": ["claim"], "text": "a"}', "line 1: unknown record type ['claim']; expected one of: actor"),
-    ('{"type": "claim", "text": 5}', "line 1: claim: text must be text, got 5"),
-    ('["claim"]', "line 1: expected a JSON object (a record), got list"),
-    ('{"type": "statement", "claim": "c", "stance": "asserts", "said": "2999-01-01"}', "2999-01-01 is in the future"),
-    ('{"type": "verdict", "claim": "c", "label": "x", "rating_value": 9, "best": 5, "worst": 1}',
-     "rating_value 9.0 lies outside the scale 1.0..5.0"),
+CLAIM_C = '{"type": "claim", "key": "c", "text": "Some claim"}'
+
+
+@pytest.mark.parametrize("lines,expected", [
+    (['{"type": ["claim"], "text": "a"}'], "line 1: unknown record type ['claim']; expected one of: actor"),
+    (['{"type": "claim", "text": 5}'], "line 1: claim: text must be text, got 5"),
+    (['["claim"]'], "line 1: expected a JSON object (a record), got list"),
+    ([CLAIM_C, '{"type": "statement", "claim": "c", "stance": "asserts", "said": "2999-01-01"}'],
+     "line 2: statement: said: 2999-01-01 is in the future"),
+    ([CLAIM_C, '{"type": "verdict", "claim": "c", "label": "x", "rating_value": 9, "best": 5, "worst": 1}'],
+     "line 2: verdict: rating_value 9.0 lies outside the scale 1.0..5.0"),
 ])
-def test_invalid_records(cli: Any, snapshot: Any, tmp_path: Path, line: str, expected: str) -> None:
-    text = '{"type": "claim", "key": "c", "text": "Some claim"}\n' + line + "\n"
-    if line.startswith('{"type": "statement"') or line.startswith('{"type": "verdict"'):
-        expected = "line 2: " + expected.split(": ", 1)[-1] if expected.startswith("line") else expected
-    else:
-        text = line + "\n"
-    message = refused(cli, snapshot, write(tmp_path, "r.jsonl", text), "--format", "jsonl")
-    assert expected in message
+def test_invalid_records(cli: Any, snapshot: Any, tmp_path: Path, lines: list[str], expected: str) -> None:
+    message = refused(cli, snapshot, write(tmp_path, "r.jsonl", "\n".join(lines) + "\n"), "--format", "jsonl")
+    assert f"r.jsonl, {expected}" in message
 
 
 def test_missing_file(cli: Any, snapshot: Any, tmp_path: Path) -> None:

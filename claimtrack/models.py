@@ -352,6 +352,8 @@ class Statement(Base, PartialDateMixin):
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
         _precision_check("said"),
         Index("ix_statements_said_on", "said_on"),
+        # covering index for the conflicts query: stance and reversal candidates in one scan
+        Index("ix_statements_claim_speaker_stance", "claim_id", "speaker_id", "stance", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

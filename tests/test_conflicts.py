@@ -293,3 +293,12 @@ def test_verdict_conflicts(database):
         assert result.conflicts[1].severity_label == "medium"  # 0.25 vs 0.6
         everything = find_conflicts(s, kinds=["verdict"], include_retracted=True)
         assert len(everything.conflicts) == 3 and everything.hidden_retracted == 0
+
+
+@pytest.mark.parametrize("text", ["People detained, 23 Jan.", "  UPPER_case  words ", "personnes arrêtées", "Ａｌｅｘ ﬁle",
+                                  "naïve—café", "", "a_b-c"])
+def test_fast_fold_is_fold(text):
+    from claimtrack.normalize import fold
+    from claimtrack.queries.conflicts import fast_fold
+
+    assert fast_fold(text) == fold(text)

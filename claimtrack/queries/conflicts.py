@@ -17,18 +17,20 @@ caller can say so.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from contextvars import ContextVar
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
-from claimtrack.dates import PartialDate
+from claimtrack.dates import PartialDate, parse_date
 from claimtrack.errors import Ambiguous, NotFound
-from claimtrack.models import Actor, ActorAlias, Affiliation, Claim, ClaimRelation, Hop, Statement, Verdict
+from claimtrack.models import Actor, ActorAlias, Affiliation, Claim, ClaimRelation, Document, Hop, Statement, Verdict
 from claimtrack.normalize import fold, normalize_name
 from claimtrack.queries.ratings import normalize_rating
 from claimtrack.vocab import OPPOSING_STANCES, SUPPORTING_STANCES, Bound, RelationStatus, RelationType
@@ -244,6 +246,17 @@ def figures_compatible(a: tuple[float, str | None], b: tuple[float, str | None])
     return lo < hi or (lo == hi and not lo_open and not hi_open)
 
 
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)  # the same pattern as claimtrack.normalize.fold
+
+
+def fast_fold(text: str) -> str:
+    """claimtrack.normalize.fold, with a shortcut for ASCII text (most subjects): for ASCII,
+    casefold is lower() and NFKD/combining marks change nothing, so only the regex remains."""
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower()).strip()
+    return fold(text)
+
+
 def _date_text(value: date | None, precision: str | None, approx: bool | None) -> str | None:
     partial = PartialDate.of(value, precision, approx)
     return str(partial) if partial else None
@@ -303,80 +316,99 @@ def _chain_summaries(session: Session, hop_ids: list[int]) -> dict[int, str]:
     return chain_summary(session, hop_ids)
 
 
-def _roles(session: Session, statements: Iterable[Statement]) -> dict[int, str]:
-    """Statement id -> the speaker's role ("spokeswoman, Foreign Ministry"), when known."""
-    statements = list(statements)
-    speaker_ids = {s.speaker_id for s in statements if s.speaker_id}
+# Module-level aliases: SQLAlchemy memoizes the column adaptation of an alias, so reusing these
+# keeps statement construction cheap (fresh aliases per call cost more than the queries).
+_ORG, _SPEAKER, _BEHALF, _OUTLET, _VIA = (aliased(Actor) for _ in range(5))
+
+
+def _roles(session: Session, rows: Iterable[Any]) -> dict[int, str]:
+    """Statement id -> the speaker's role ("spokeswoman, Foreign Ministry"), when known.
+
+    `rows` have `id`, `speaker_id` and `on_behalf_of_id`."""
+    rows = list(rows)
+    speaker_ids = {r.speaker_id for r in rows if r.speaker_id}
     if not speaker_ids:
         return {}
-    by_actor: dict[int, list[Affiliation]] = defaultdict(list)
-    rows = session.scalars(
-        select(Affiliation).where(Affiliation.actor_id.in_(speaker_ids))
-        .options(selectinload(Affiliation.organization)).order_by(Affiliation.id)
-    )
-    for affiliation in rows:
-        by_actor[affiliation.actor_id].append(affiliation)
+    by_actor: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
+    org = _ORG
+    query = (select(Affiliation.actor_id, Affiliation.organization_id, Affiliation.role, org.name)
+             .outerjoin(org, org.id == Affiliation.organization_id)
+             .where(Affiliation.actor_id.in_(speaker_ids)).order_by(Affiliation.id))
+    for actor_id, organization_id, role, org_name in session.execute(query):
+        by_actor[actor_id].append((organization_id, role + (f", {org_name}" if org_name else "")))
     roles = {}
-    for st in statements:
-        options = by_actor.get(st.speaker_id or -1, [])
-        chosen = next((a for a in options if st.on_behalf_of_id and a.organization_id == st.on_behalf_of_id), None)
-        chosen = chosen or (options[0] if options else None)
+    for r in rows:
+        options = by_actor.get(r.speaker_id or -1, [])
+        chosen = next((text for org_id, text in options if r.on_behalf_of_id and org_id == r.on_behalf_of_id), None)
+        chosen = chosen or (options[0][1] if options else None)
         if chosen:
-            roles[st.id] = chosen.role + (f", {chosen.organization.name}" if chosen.organization else "")
+            roles[r.id] = chosen
     return roles
 
 
 def load_statement_items(session: Session, ids: Sequence[int]) -> dict[int, StatementItem]:
-    """Statement items with speaker, role and every place they were reported, by statement id."""
+    """Statement items with speaker, role and every place they were reported, by statement id.
+
+    Plain column selects rather than ORM objects: a claim report loads hundreds of statements
+    and their hops, and building ORM instances for them cost more than the queries."""
     if not ids:
         return {}
-    statements = session.scalars(
-        select(Statement).where(Statement.id.in_(list(ids))).options(
-            selectinload(Statement.speaker),
-            selectinload(Statement.on_behalf_of),
-            selectinload(Statement.hops).selectinload(Hop.document),
-            selectinload(Statement.hops).selectinload(Hop.via_actor),
-        )
+    speaker, behalf, outlet, via = _SPEAKER, _BEHALF, _OUTLET, _VIA
+    statements = session.execute(
+        select(Statement.id, Statement.claim_id, Statement.speaker_id, Statement.on_behalf_of_id,
+               speaker.name.label("speaker_name"), behalf.name.label("behalf_name"), Statement.speaker_descriptor,
+               Statement.stance, Statement.quote, Statement.quote_kind, Statement.cue, Statement.channel,
+               Statement.said_on, Statement.said_precision, Statement.said_approx, Statement.status,
+               Statement.status_reason)
+        .outerjoin(speaker, speaker.id == Statement.speaker_id)
+        .outerjoin(behalf, behalf.id == Statement.on_behalf_of_id)
+        .where(Statement.id.in_(list(ids)))
     ).all()
-    hop_ids = [h.id for st in statements for h in st.hops]
-    chains = _chain_summaries(session, hop_ids)
-    outlet_ids = {h.document.outlet_id for st in statements for h in st.hops if h.document.outlet_id}
-    outlets = {a.id: a.name for a in session.scalars(select(Actor).where(Actor.id.in_(outlet_ids)))} if outlet_ids else {}
+    hops = session.execute(
+        select(Hop.id, Hop.statement_id, Hop.document_id, Hop.cue, Hop.is_primary, Document.title, Document.url,
+               Document.key, Document.published_on, Document.published_precision, Document.published_approx,
+               outlet.name.label("outlet_name"), via.name.label("via_name"))
+        .join(Document, Document.id == Hop.document_id)
+        .outerjoin(outlet, outlet.id == Document.outlet_id)
+        .outerjoin(via, via.id == Hop.via_actor_id)
+        .where(Hop.statement_id.in_(list(ids)))
+        .order_by(Hop.statement_id, Document.published_on.asc().nulls_last(), Hop.id)
+    ).all()
+    chains = _chain_summaries(session, [h.id for h in hops])
+    by_statement: dict[int, list[Reported]] = defaultdict(list)
+    for h in hops:
+        by_statement[h.statement_id].append(Reported(
+            hop_id=h.id,
+            document_id=h.document_id,
+            document=h.title or h.url or h.key or f"document {h.document_id}",
+            outlet=h.outlet_name,
+            date=_date_text(h.published_on, h.published_precision, h.published_approx),
+            url=h.url,
+            cue=h.cue,
+            via=h.via_name,
+            primary=bool(h.is_primary),
+            chain=chains.get(h.id),
+        ))
     roles = _roles(session, statements)
     items = {}
     for st in statements:
-        reported = [
-            Reported(
-                hop_id=h.id,
-                document_id=h.document_id,
-                document=h.document.title or h.document.url or h.document.key or f"document {h.document_id}",
-                outlet=outlets.get(h.document.outlet_id or -1),
-                date=str(h.document.published) if h.document.published else None,
-                url=h.document.url,
-                cue=h.cue,
-                via=h.via_actor.name if h.via_actor else None,
-                primary=h.is_primary,
-                chain=chains.get(h.id),
-            )
-            for h in sorted(st.hops, key=lambda h: (h.document.published_on or date.max, h.id))
-        ]
         items[st.id] = StatementItem(
             statement_id=st.id,
             claim_id=st.claim_id,
-            speaker=st.speaker.name if st.speaker else st.speaker_descriptor,
+            speaker=st.speaker_name if st.speaker_id else st.speaker_descriptor,
             speaker_id=st.speaker_id,
-            anonymous=st.speaker is None and st.speaker_descriptor is not None,
+            anonymous=st.speaker_id is None and st.speaker_descriptor is not None,
             role=roles.get(st.id),
-            on_behalf_of=st.on_behalf_of.name if st.on_behalf_of else None,
+            on_behalf_of=st.behalf_name,
             stance=st.stance,
             quote=st.quote,
             quote_kind=st.quote_kind,
             cue=st.cue,
             channel=st.channel,
-            said=str(st.said) if st.said else None,
+            said=_date_text(st.said_on, st.said_precision, st.said_approx),
             status=st.status,
             status_reason=st.status_reason,
-            reported_in=reported,
+            reported_in=by_statement.get(st.id, []),
         )
     return items
 
@@ -410,6 +442,64 @@ def _ordered_items(items: dict[int, StatementItem], ids: list[int]) -> list[Item
     return [items[i] for i in ids if i in items]
 
 
+class _PageCache:
+    """Shares item loading between the conflicts of one page.
+
+    Building a conflict needs its statements in detail (hops, documents, chain summaries), which
+    costs far more per call than per statement. So a page is built twice: first collecting the
+    statement ids every conflict wants (loading nothing), then with all of them loaded in one go.
+    Side id lookups are memoized between the two passes.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.collecting = True
+        self.wanted: list[int] = []
+        self.items: dict[int, StatementItem] = {}
+        self.sides: dict[tuple[Any, ...], tuple[list[int], int]] = {}
+
+    def side_ids(self, claim_id: int, stances: Sequence[str] | None = None,
+                 speaker_ids: Sequence[int] | None = None) -> tuple[list[int], int]:
+        key = (claim_id, tuple(stances) if stances is not None else None,
+               tuple(speaker_ids) if speaker_ids is not None else None)
+        if key not in self.sides:
+            self.sides[key] = side_statement_ids(self.session, claim_id, stances, speaker_ids)
+        return self.sides[key]
+
+    def load(self, ids: Sequence[int]) -> dict[int, StatementItem]:
+        if self.collecting:
+            self.wanted.extend(ids)
+            return {}
+        missing = [i for i in ids if i not in self.items]
+        if missing:
+            self.items.update(load_statement_items(self.session, missing))
+        return {i: self.items[i] for i in ids if i in self.items}
+
+    def serve(self) -> None:
+        self.collecting = False
+        unique = list(dict.fromkeys(self.wanted))
+        for chunk in _chunks(unique):
+            self.items.update(load_statement_items(self.session, chunk))
+
+
+_PAGE: ContextVar[_PageCache | None] = ContextVar("claimtrack_conflict_page", default=None)
+
+
+def _side_ids(session: Session, claim_id: int, stances: Sequence[str] | None = None,
+              speaker_ids: Sequence[int] | None = None) -> tuple[list[int], int]:
+    page = _PAGE.get()
+    if page is None:
+        return side_statement_ids(session, claim_id, stances, speaker_ids)
+    return page.side_ids(claim_id, stances, speaker_ids)
+
+
+def _load_items(session: Session, ids: Sequence[int]) -> dict[int, StatementItem]:
+    page = _PAGE.get()
+    if page is None:
+        return load_statement_items(session, ids)
+    return page.load(ids)
+
+
 # --------------------------------------------------------------------------- filters
 
 
@@ -434,40 +524,118 @@ class _Filters:
 # --------------------------------------------------------------------------- the five kinds
 
 
-def _stance_candidates(session: Session, f: _Filters) -> list[_Candidate]:
+def _side_taking_candidates(session: Session, f: _Filters, kinds: Sequence[str]) -> list[_Candidate]:
+    """Stance and reversal candidates from ONE scan of the statements.
+
+    The inner query groups by (claim, speaker), the outer one by claim; both walk the covering
+    index ix_statements_claim_speaker_stance in order, so this is one streaming pass over a
+    million statements with no sort, instead of one per kind.
+    """
     normal = Statement.status == "normal"
     supp = Statement.stance.in_(_SUPPORTING)
     opp = Statement.stance.in_(_OPPOSING)
-    query = (
+    inner = (
         select(
-            Statement.claim_id,
-            func.sum(case((and_(supp, normal), 1), else_=0)),
-            func.sum(case((and_(opp, normal), 1), else_=0)),
-            func.count(),
+            Statement.claim_id.label("claim_id"),
+            Statement.speaker_id.label("speaker_id"),
+            func.sum(case((and_(supp, normal), 1), else_=0)).label("ns"),
+            func.sum(case((and_(opp, normal), 1), else_=0)).label("no"),
+            func.sum(case((supp, 1), else_=0)).label("s"),
+            func.sum(case((opp, 1), else_=0)).label("o"),
+            func.count().label("n"),
         )
         .where(Statement.stance.in_(_TAKING_SIDES))
-        .group_by(Statement.claim_id)
-        .having(func.sum(case((supp, 1), else_=0)) > 0, func.sum(case((opp, 1), else_=0)) > 0)
+        .group_by(Statement.claim_id, Statement.speaker_id)
     )
     if f.claim_id is not None:
-        query = query.where(Statement.claim_id == f.claim_id)
+        inner = inner.where(Statement.claim_id == f.claim_id)
     restrict = f.statement_claims()
     if restrict is not None:
-        query = query.where(Statement.claim_id.in_(restrict))
+        inner = inner.where(Statement.claim_id.in_(restrict))
+    sub = inner.subquery()
+    reversing = case((and_(sub.c.speaker_id.is_not(None), sub.c.s > 0, sub.c.o > 0), 1), else_=0)
+    outer = (
+        select(sub.c.claim_id, func.sum(sub.c.ns), func.sum(sub.c.no), func.sum(sub.c.n), func.sum(reversing))
+        .group_by(sub.c.claim_id)
+        .having(func.sum(sub.c.s) > 0, func.sum(sub.c.o) > 0)
+    )
+    result: list[_Candidate] = []
+    reversal_claims: list[int] = []
+    for claim_id, normal_supp, normal_opp, count, reversals in session.execute(outer):
+        if "stance" in kinds:
+            live = bool(normal_supp) and bool(normal_opp)
+            result.append(_Candidate("stance", (claim_id,), HIGH if live else LOW, count, not live,
+                                     _builder(_build_stance, session, claim_id, not live)))
+        if reversals:
+            reversal_claims.append(claim_id)
+    if "reversal" in kinds:
+        result.extend(_reversal_candidates(session, f, reversal_claims))
+    return result
+
+
+def _reversal_candidates(session: Session, f: _Filters, claim_ids: list[int]) -> list[_Candidate]:
+    """Which speakers reversed themselves on these claims (merged actors count as their survivor)."""
+    normal = Statement.status == "normal"
+    supp = Statement.stance.in_(_SUPPORTING)
+    opp = Statement.stance.in_(_OPPOSING)
+    # (claim, survivor) -> [normal supporting, normal opposing, all supporting, all opposing, count, latest said]
+    groups: dict[tuple[int, int], list[Any]] = {}
+
+    def add(key: tuple[int, int], values: Sequence[Any]) -> None:
+        group = groups.setdefault(key, [0, 0, 0, 0, 0, None])
+        for index in range(5):
+            group[index] += values[index] or 0
+        if values[5] is not None and (group[5] is None or values[5] > group[5]):
+            group[5] = values[5]
+
+    merged = dict(session.execute(select(Actor.id, Actor.merged_into_id).where(Actor.merged_into_id.is_not(None))).all())
+
+    def survivor(actor_id: int) -> int:
+        seen = set()
+        while actor_id in merged and actor_id not in seen:
+            seen.add(actor_id)
+            actor_id = merged[actor_id]
+        return actor_id
+
+    touched: set[int] = set()
+    if merged:
+        # claims where a merged-away actor took a side: regroup those in Python by survivor
+        query = select(Statement.claim_id).where(Statement.speaker_id.in_(list(merged)),
+                                                 Statement.stance.in_(_TAKING_SIDES)).distinct()
+        if f.claim_id is not None:
+            query = query.where(Statement.claim_id == f.claim_id)
+        touched = set(session.scalars(query))
+    columns = (Statement.claim_id, Statement.speaker_id,
+               func.sum(case((and_(supp, normal), 1), else_=0)), func.sum(case((and_(opp, normal), 1), else_=0)),
+               func.sum(case((supp, 1), else_=0)), func.sum(case((opp, 1), else_=0)), func.count(),
+               func.max(Statement.said_on))
+    for chunk in _chunks(sorted(set(claim_ids) | touched)):
+        query = (select(*columns).where(Statement.claim_id.in_(chunk), Statement.speaker_id.is_not(None),
+                                        Statement.stance.in_(_TAKING_SIDES))
+                 .group_by(Statement.claim_id, Statement.speaker_id))
+        for claim_id, speaker_id, *values in session.execute(query):
+            add((claim_id, survivor(speaker_id)), values)
+    allowed = set(f.speaker_ids) if f.speaker_ids is not None else None
     result = []
-    for claim_id, normal_supp, normal_opp, count in session.execute(query):
+    for (claim_id, speaker_id), (normal_supp, normal_opp, all_supp, all_opp, count, latest) in groups.items():
+        if not (all_supp and all_opp):
+            continue
+        if allowed is not None and speaker_id not in allowed:
+            continue
+        if f.since is not None and (latest is None or latest < f.since):
+            continue
         live = bool(normal_supp) and bool(normal_opp)
-        result.append(_Candidate("stance", (claim_id,), HIGH if live else LOW, count, not live,
-                                 _builder(_build_stance, session, claim_id, not live)))
+        result.append(_Candidate("reversal", (claim_id,), HIGH if live else LOW, count, not live,
+                                 _builder(_build_reversal, session, claim_id, speaker_id, not live)))
     return result
 
 
 def _build_stance(session: Session, claim_id: int, retracted_only: bool) -> Conflict:
     claim = session.get(Claim, claim_id)
     assert claim is not None
-    supp_ids, supp_total = side_statement_ids(session, claim_id, _SUPPORTING)
-    opp_ids, opp_total = side_statement_ids(session, claim_id, _OPPOSING)
-    items = load_statement_items(session, supp_ids + opp_ids)
+    supp_ids, supp_total = _side_ids(session, claim_id, _SUPPORTING)
+    opp_ids, opp_total = _side_ids(session, claim_id, _OPPOSING)
+    items = _load_items(session, supp_ids + opp_ids)
     supporters = _names(items[i] for i in supp_ids if i in items)
     opponents = _names(items[i] for i in opp_ids if i in items)
     summary = (f"Claim {claim_id} \u201c{_short(claim.text)}\u201d: {supporters} "
@@ -481,50 +649,16 @@ def _build_stance(session: Session, claim_id: int, retracted_only: bool) -> Conf
                     [supp_total, opp_total], rests_on_retracted=retracted_only)
 
 
-def _reversal_candidates(session: Session, f: _Filters) -> list[_Candidate]:
-    normal = Statement.status == "normal"
-    supp = Statement.stance.in_(_SUPPORTING)
-    opp = Statement.stance.in_(_OPPOSING)
-    # a speaker merged into another is the same person: group on the survivor (one merge level
-    # in SQL; deeper chains are followed when the sides are loaded)
-    person = func.coalesce(Actor.merged_into_id, Actor.id)
-    query = (
-        select(
-            Statement.claim_id,
-            person,
-            func.sum(case((and_(supp, normal), 1), else_=0)),
-            func.sum(case((and_(opp, normal), 1), else_=0)),
-            func.count(),
-        )
-        .join(Actor, Actor.id == Statement.speaker_id)
-        .where(Statement.stance.in_(_TAKING_SIDES))
-        .group_by(Statement.claim_id, person)
-        .having(func.sum(case((supp, 1), else_=0)) > 0, func.sum(case((opp, 1), else_=0)) > 0)
-    )
-    if f.claim_id is not None:
-        query = query.where(Statement.claim_id == f.claim_id)
-    if f.speaker_ids is not None:
-        query = query.where(Statement.speaker_id.in_(f.speaker_ids))
-    if f.since is not None:
-        query = query.having(func.max(Statement.said_on) >= f.since)
-    result = []
-    for claim_id, speaker_id, normal_supp, normal_opp, count in session.execute(query):
-        live = bool(normal_supp) and bool(normal_opp)
-        result.append(_Candidate("reversal", (claim_id,), HIGH if live else LOW, count, not live,
-                                 _builder(_build_reversal, session, claim_id, speaker_id, not live)))
-    return result
-
-
 def _build_reversal(session: Session, claim_id: int, speaker_id: int, retracted_only: bool) -> Conflict:
     claim = session.get(Claim, claim_id)
     speaker = session.get(Actor, speaker_id)
     assert claim is not None and speaker is not None
     speaker_ids = actor_ids_with_merged(session, speaker_id)
-    supp_ids, supp_total = side_statement_ids(session, claim_id, _SUPPORTING, speaker_ids)
-    opp_ids, opp_total = side_statement_ids(session, claim_id, _OPPOSING, speaker_ids)
-    items = load_statement_items(session, supp_ids + opp_ids)
-    supp_dates = [PartialDate.of(*_said(session, i)) for i in supp_ids]
-    opp_dates = [PartialDate.of(*_said(session, i)) for i in opp_ids]
+    supp_ids, supp_total = _side_ids(session, claim_id, _SUPPORTING, speaker_ids)
+    opp_ids, opp_total = _side_ids(session, claim_id, _OPPOSING, speaker_ids)
+    items = _load_items(session, supp_ids + opp_ids)
+    supp_dates = [_said(items, i) for i in supp_ids]
+    opp_dates = [_said(items, i) for i in opp_ids]
     first_supp = min((d for d in supp_dates if d), default=None)
     first_opp = min((d for d in opp_dates if d), default=None)
     if first_supp and first_opp and first_supp.end < first_opp.start:
@@ -542,10 +676,9 @@ def _build_reversal(session: Session, claim_id: int, speaker_id: int, retracted_
                     rests_on_retracted=retracted_only)
 
 
-def _said(session: Session, statement_id: int) -> tuple[date | None, str | None, bool | None]:
-    row = session.execute(select(Statement.said_on, Statement.said_precision, Statement.said_approx)
-                          .where(Statement.id == statement_id)).one()
-    return row[0], row[1], row[2]
+def _said(items: dict[int, StatementItem], statement_id: int) -> PartialDate | None:
+    item = items.get(statement_id)
+    return parse_date(item.said) if item is not None and item.said else None
 
 
 def _retracted_only_claims(session: Session, claim_ids: Iterable[int]) -> set[int]:
@@ -584,13 +717,12 @@ def _relation_candidates(session: Session, f: _Filters) -> list[_Candidate]:
 
 
 def _claim_side(session: Session, claim: Claim, figure: str | None = None) -> tuple[list[Item], int]:
-    ids, total = side_statement_ids(session, claim.id)
-    items = load_statement_items(session, ids)
+    ids, total = _side_ids(session, claim.id)
+    items = _load_items(session, ids)
     side: list[Item] = []
     for i in ids:
         if i in items:
-            items[i].figure = figure
-            side.append(items[i])
+            side.append(replace(items[i], figure=figure))  # items are shared within a page
     if not side:
         side = [ClaimItem(claim.id, claim.text, figure)]
     return side, total
@@ -627,6 +759,11 @@ def _quantity_candidates(session: Session, f: _Filters) -> list[_Candidate]:
     # The subject is compared on fold(), which SQL cannot compute portably. So: the distinct
     # subject spellings come from the quantity_subject index (GROUP BY), Python folds them, and
     # only claims whose folded subject is shared by a differing figure are read, by that index.
+    subject = None
+    if f.claim_id is not None:
+        subject = session.scalar(select(Claim.quantity_subject).where(Claim.id == f.claim_id))
+        if subject is None:
+            return []
     spellings = session.execute(
         select(Claim.quantity_subject, func.count()).where(Claim.quantity_subject.is_not(None))
         .group_by(Claim.quantity_subject)
@@ -634,14 +771,11 @@ def _quantity_candidates(session: Session, f: _Filters) -> list[_Candidate]:
     by_fold: dict[str, list[str]] = defaultdict(list)
     sizes: dict[str, int] = defaultdict(int)
     for spelling, count in spellings:
-        key = fold(spelling)
+        key = fast_fold(spelling)
         by_fold[key].append(spelling)
         sizes[key] += count
-    if f.claim_id is not None:
-        subject = session.scalar(select(Claim.quantity_subject).where(Claim.id == f.claim_id))
-        if subject is None:
-            return []
-        wanted = [fold(subject)]
+    if subject is not None:
+        wanted = [fast_fold(subject)]
     else:
         wanted = [key for key, size in sizes.items() if size > 1]
     raw = [spelling for key in wanted for spelling in by_fold.get(key, [])]
@@ -653,8 +787,8 @@ def _quantity_candidates(session: Session, f: _Filters) -> list[_Candidate]:
         ).all())
     groups: dict[str, list[tuple[int, float, str | None, str | None]]] = defaultdict(list)
     for claim_id, subject_text, value, bound, unit in rows:
-        groups[fold(subject_text)].append((claim_id, value, bound, unit))
-    groups = {k: v for k, v in groups.items() if len({(val, b or "exact", fold(u or "")) for _, val, b, u in v}) > 1}
+        groups[fast_fold(subject_text)].append((claim_id, value, bound, unit))
+    groups = {k: v for k, v in groups.items() if len({(val, b or "exact", fast_fold(u or "")) for _, val, b, u in v}) > 1}
     if not groups:
         return []
     members_all = [c for v in groups.values() for c, *_ in v]
@@ -671,7 +805,7 @@ def _quantity_candidates(session: Session, f: _Filters) -> list[_Candidate]:
         if allowed is not None and not any(c in allowed for c, *_ in members):
             continue
         live = [m for m in members if m[0] not in dead]
-        live_figures = {(val, b or "exact", fold(u or "")) for _, val, b, u in live}
+        live_figures = {(val, b or "exact", fast_fold(u or "")) for _, val, b, u in live}
         retracted_only = len(live_figures) < 2
         considered = members if retracted_only else live
         compatible = _all_compatible(considered)
@@ -825,8 +959,6 @@ def _short(text: str, width: int = 90) -> str:
 
 
 _FINDERS: dict[str, Callable[[Session, _Filters], list[_Candidate]]] = {
-    "stance": _stance_candidates,
-    "reversal": _reversal_candidates,
     "relation": _relation_candidates,
     "quantity": _quantity_candidates,
     "verdict": _verdict_candidates,
@@ -846,8 +978,12 @@ def find_conflicts(
     """Conflicts, most severe first; only the first `limit` are loaded in detail."""
     filters = _Filters(claim_id, list(speaker_ids) if speaker_ids is not None else None, since)
     candidates: list[_Candidate] = []
-    for kind in kinds or KINDS:
-        candidates.extend(_FINDERS[kind](session, filters))
+    wanted = list(kinds or KINDS)
+    if "stance" in wanted or "reversal" in wanted:
+        candidates.extend(_side_taking_candidates(session, filters, wanted))
+    for kind in wanted:
+        if kind in _FINDERS:
+            candidates.extend(_FINDERS[kind](session, filters))
     hidden = sum(1 for c in candidates if c.rests_on_retracted)
     if not include_retracted:
         candidates = [c for c in candidates if not c.rests_on_retracted]
@@ -855,4 +991,13 @@ def find_conflicts(
         hidden = 0
     candidates.sort(key=lambda c: (-c.severity, KINDS.index(c.kind), -c.weight, c.claim_ids))
     page = candidates if limit is None else candidates[:limit]
-    return ConflictList([c.build() for c in page], len(candidates), hidden)
+    cache = _PageCache(session)
+    token = _PAGE.set(cache)
+    try:
+        for candidate in page:  # first pass: which statements does the page need?
+            candidate.build()
+        cache.serve()
+        conflicts = [candidate.build() for candidate in page]
+    finally:
+        _PAGE.reset(token)
+    return ConflictList(conflicts, len(candidates), hidden)

@@ -40,7 +40,7 @@ STANCE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 #: statements shown per stance group of a claim report; the group's `total` counts them all
-GROUP_CAP = 200
+GROUP_CAP = 50
 #: rows of the lists in speaker and outlet reports
 LIST_CAP = 50
 
@@ -140,7 +140,7 @@ def claim_report(session: Session, claim: Claim) -> ClaimReport:
     """Everything known about one claim; every query goes through the claim_id indexes."""
     info = ClaimInfo(claim.id, claim.key, claim.text, claim.language, claim.quantity_subject,
                      format_figure(claim.quantity_value, claim.quantity_bound, claim.quantity_unit))
-    groups = []
+    picked: list[tuple[str, str, tuple[str, ...], int, list[int]]] = []
     for side, label, stances in STANCE_GROUPS:
         conditions = [Statement.claim_id == claim.id, Statement.stance.in_(stances)]
         total = session.scalar(select(func.count()).select_from(Statement).where(*conditions)) or 0
@@ -148,9 +148,11 @@ def claim_report(session: Session, claim: Claim) -> ClaimReport:
             select(Statement.id).where(*conditions)
             .order_by(case((Statement.status == "normal", 0), else_=1), Statement.said_on.asc().nulls_last(), Statement.id)
             .limit(GROUP_CAP)
-        ))
-        items = load_statement_items(session, ids)
-        groups.append(StanceGroup(side, label, list(stances), total, [items[i] for i in ids if i in items]))
+        )) if total else []
+        picked.append((side, label, stances, total, ids))
+    items = load_statement_items(session, [i for *_, ids in picked for i in ids])  # one round for all groups
+    groups = [StanceGroup(side, label, list(stances), total, [items[i] for i in ids if i in items])
+              for side, label, stances, total, ids in picked]
 
     source, target = aliased(Claim), aliased(Claim)
     relations = []
@@ -424,12 +426,17 @@ def timeline(session: Session, claim_id: int | None = None, since: date | None =
         v_query = v_query.where(Verdict.reviewed_on >= since)
     undated = 0
     if claim_id is None:
-        # over the whole database: the first `limit` dated events of each kind, by the date indexes
-        undated = sum(session.scalar(select(func.count()).select_from(q.subquery())) or 0 for q in (
-            s_query.where(Statement.said_on.is_(None)), d_query.where(Document.published_on.is_(None)),
-            v_query.where(Verdict.reviewed_on.is_(None))))
+        # over the whole database: the first `limit` dated events of each kind, each read through
+        # its date index (documents first by date, then the claims of just those documents);
+        # undated events are only counted
+        undated = sum(session.scalar(select(func.count()).where(condition)) or 0 for condition in (
+            Statement.said_on.is_(None), Document.published_on.is_(None), Verdict.reviewed_on.is_(None)))
         s_query = s_query.where(Statement.said_on.is_not(None)).order_by(Statement.said_on, Statement.id).limit(limit + 1)
-        d_query = d_query.where(Document.published_on.is_not(None)).order_by(Document.published_on, Document.id).limit(limit + 1)
+        first_documents = select(Document.id).where(Document.published_on.is_not(None))
+        if since is not None:
+            first_documents = first_documents.where(Document.published_on >= since)
+        document_ids = list(session.scalars(first_documents.order_by(Document.published_on, Document.id).limit(limit + 1)))
+        d_query = d_query.where(Document.id.in_(document_ids))
         v_query = v_query.where(Verdict.reviewed_on.is_not(None)).order_by(Verdict.reviewed_on, Verdict.id).limit(limit + 1)
     events: list[tuple[date | None, TimelineEvent]] = []
     for r in session.execute(s_query):

@@ -238,6 +238,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_statements_on_behalf_of_id'), ['on_behalf_of_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_statements_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index('ix_statements_said_on', ['said_on'], unique=False)
+        batch_op.create_index('ix_statements_claim_speaker_stance', ['claim_id', 'speaker_id', 'stance', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_statements_speaker_id'), ['speaker_id'], unique=False)
 
     op.create_table('verdicts',
@@ -321,6 +322,7 @@ def downgrade() -> None:
     with op.batch_alter_table('statements', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_statements_speaker_id'))
         batch_op.drop_index('ix_statements_said_on')
+        batch_op.drop_index('ix_statements_claim_speaker_stance')
         batch_op.drop_index(batch_op.f('ix_statements_parent_id'))
         batch_op.drop_index(batch_op.f('ix_statements_on_behalf_of_id'))
         batch_op.drop_index(batch_op.f('ix_statements_claim_id'))

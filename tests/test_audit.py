@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests import factories as f
-from tests.test_chains import Seed, build_cycle, seeded
+from tests.test_chains import build_cycle, seeded
 
 
 def audit(database: Any, **scope: Any) -> list[Any]:

@@ -78,7 +78,7 @@ def build_seed(session: Session) -> Seed:
     mt_arrested = f.hop(session, mt_doc, arrested_st, key="mt-arrested")
     mt_zakharova = f.hop(session, mt_doc, zakharova_st, via_actor=state, cue="told state-run media",
                          quote="strong protest", key="mt-zakharova")
-    names = dict(
+    names = dict(  # noqa: C408 - keyword form reads like the seed
         volkov_actor=navalny_team, ovd_actor=ovd, afp=afp, local=local, state=state, visits=visits, data_out=data_out,
         arrested=arrested, blame=blame, protest=protest, post=post, dispatch=dispatch, tnie=tnie, mt=mt_doc,
         volkov=volkov, ovd=ovd_st, local_st=local_st, arrested_st=arrested_st, zhdanov=zhdanov_st, ally=ally_st,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from claimtrack.checks import ObjectRef, Scope
 from claimtrack.models import Hop, Statement
@@ -20,7 +20,7 @@ def snippet(text: str | None, limit: int = SNIPPET) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def scope_statements(query: Select[Any], scope: Scope) -> Select[Any]:
+def scope_statements(query: Any, scope: Scope) -> Any:
     """Limit a query over `Statement` to the scope; withdrawn statements are never audited."""
     query = query.where(Statement.status == "normal")
     if scope.claim_id is not None:
@@ -30,7 +30,7 @@ def scope_statements(query: Select[Any], scope: Scope) -> Select[Any]:
     return query
 
 
-def scope_hops(query: Select[Any], scope: Scope) -> Select[Any]:
+def scope_hops(query: Any, scope: Scope) -> Any:
     """Limit a query over `Hop` (joined to its `Statement`) to the scope."""
     query = query.where(Statement.status == "normal")
     if scope.claim_id is not None:

@@ -99,7 +99,7 @@ def _in_scope_hops(session: Session, scope: Scope) -> set[int] | None:
     return set(session.scalars(scope_hops(select(Hop.id).join(Statement, Statement.id == Hop.statement_id), scope)))
 
 
-def find_cycles(edges: dict[int, int]) -> list[list[int]]:
+def find_cycles(edges: dict[int, int | None]) -> list[list[int]]:
     """Cycles of a graph where each node relies on at most one other (hop -> via_hop).
 
     Linear time: each node is walked once; a walk that runs into its own trail found a cycle.

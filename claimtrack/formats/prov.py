@@ -15,7 +15,8 @@ The mapping (see docs/chains-and-audit.md, "PROV mapping"):
   intermediary actor, and `prov:wasAttributedTo` the speaker.
 
 Identifiers are URNs: `urn:claimtrack:document:12`, `urn:claimtrack:hop:7`, …; they are the
-database ids, so an export is stable for one database. Output is streamed node by node.
+database ids, so an export is stable for one database. Output is streamed node by node, in
+batches of documents, so memory stays flat on a large database.
 """
 
 from __future__ import annotations
@@ -148,55 +149,92 @@ def _scope_hops(session: Session, claims: list[str | int] | None, document: str 
     return list(session.scalars(query))
 
 
+#: hops handled per batch: memory stays flat however large the database is
+BATCH = 2000
+
+
+def _batches_by_document(pairs: list[tuple[int, int]]) -> Iterator[list[int]]:
+    """Hop ids in batches of about BATCH that never split one document's hops."""
+    batch: list[int] = []
+    last_document: int | None = None
+    for document_id, hop_id in sorted(pairs):
+        if len(batch) >= BATCH and document_id != last_document:
+            yield batch
+            batch = []
+        batch.append(hop_id)
+        last_document = document_id
+    if batch:
+        yield batch
+
+
 def build_graph(session: Session, *, claims: list[str | int] | None = None,
                 document: str | int | None = None) -> Iterator[dict[str, Any]]:
-    """The PROV nodes, one at a time: agents, documents, statements, hops."""
+    """The PROV nodes, one at a time: documents with their hops, then statements, then agents.
+
+    Work goes in batches of documents: each batch loads its hops plus the hops they rely on
+    (for the primary source), so memory does not grow with the database.
+    """
     from claimtrack.models import Hop, Statement
 
     chosen = _scope_hops(session, claims, document)
     if chosen is None:
-        rows = load_hops(session, session.scalars(select(Hop.id)))
+        pairs = [(d, h) for h, d in session.execute(select(Hop.id, Hop.document_id))]
     else:
         # a chosen chain is exported whole: the hops it relies on come along, whatever their claim
-        rows = load_hops(session, ancestor_hop_ids(session, chosen))
-    statement_ids = {row.statement.id for row in rows.values()}
+        wanted = ancestor_hop_ids(session, chosen)
+        pairs = [(row.document.id, row.id) for row in load_hops(session, wanted).values()]
+    statement_ids: set[int] = set()
+    actor_ids: set[int] = set()
+    for batch in _batches_by_document(pairs):
+        rows = load_hops(session, ancestor_hop_ids(session, batch))
+        documents: dict[int, DocumentRef] = {}
+        doc_derived: dict[int, set[int]] = {}
+        doc_primary: dict[int, set[int]] = {}
+        primary_of: dict[int, int | None] = {}
+        for hop_id in batch:
+            row = rows[hop_id]
+            documents[row.document.id] = row.document
+            path, cycle_to = walk_back(hop_id, rows)
+            end = rows[path[-1]]
+            primary_of[hop_id] = end.id if cycle_to is None and end.is_primary else None
+            if row.via_hop_id is not None and row.via_hop_id in rows:
+                doc_derived.setdefault(row.document.id, set()).add(rows[row.via_hop_id].document.id)
+            if primary_of[hop_id] is not None:
+                doc_primary.setdefault(row.document.id, set()).add(end.document.id)
+            statement_ids.add(row.statement.id)
+            actor_ids.update(a.id for a in (row.via_actor, row.document.outlet) if a is not None)
+        for doc in sorted(documents.values(), key=lambda d: d.id):
+            yield document_node(doc, doc_derived.get(doc.id, set()), doc_primary.get(doc.id, set()))
+        for hop_id in sorted(batch):
+            yield hop_node(rows[hop_id], primary_of[hop_id])
+
     if chosen is None:
-        statement_ids |= set(session.scalars(select(Statement.id)))  # statements not yet reported anywhere
-    statement_ids = nested_statement_ids(session, statement_ids)
-    statements = load_statements(session, statement_ids)
+        statement_ids = set(session.scalars(select(Statement.id)))  # statements not yet reported anywhere too
+    else:
+        statement_ids = nested_statement_ids(session, statement_ids)
+    children: dict[int, list[int]] = {}
+    for sid, parent in session.execute(select(Statement.id, Statement.parent_id).where(Statement.parent_id.is_not(None))):
+        if sid in statement_ids and parent in statement_ids:
+            children.setdefault(parent, []).append(sid)
+    ordered = sorted(statement_ids)
+    for start in range(0, len(ordered), BATCH):
+        chunk = ordered[start:start + BATCH]
+        refs = load_statements(session, chunk + [c for sid in chunk for c in children.get(sid, [])])
+        for sid in chunk:
+            ref = refs[sid]
+            if ref.speaker is not None:
+                actor_ids.add(ref.speaker.id)
+            yield statement_node(ref, [refs[c] for c in sorted(children.get(sid, []))])
 
-    primary_of: dict[int, int | None] = {}
-    doc_derived: dict[int, set[int]] = {}
-    doc_primary: dict[int, set[int]] = {}
-    documents: dict[int, DocumentRef] = {}
-    actors: dict[int, ActorRef] = {}
-    for row in rows.values():
-        documents[row.document.id] = row.document
-        path, cycle_to = walk_back(row.id, rows)
-        end = rows[path[-1]]
-        primary_of[row.id] = end.id if cycle_to is None and end.is_primary else None
-        if row.via_hop_id is not None and row.via_hop_id in rows:
-            doc_derived.setdefault(row.document.id, set()).add(rows[row.via_hop_id].document.id)
-        if primary_of[row.id] is not None:
-            doc_primary.setdefault(row.document.id, set()).add(end.document.id)
-        for actor in (row.via_actor, row.document.outlet):
-            if actor is not None:
-                actors[actor.id] = actor
-    nested: dict[int, list[StatementRef]] = {}
-    for ref in statements.values():
-        if ref.speaker is not None:
-            actors[ref.speaker.id] = ref.speaker
-        if ref.parent_id is not None and ref.parent_id in statements:
-            nested.setdefault(ref.parent_id, []).append(ref)
+    from claimtrack.models import Actor
 
-    for actor in sorted(actors.values(), key=lambda a: a.id):
-        yield actor_node(actor)
-    for doc in sorted(documents.values(), key=lambda d: d.id):
-        yield document_node(doc, doc_derived.get(doc.id, set()), doc_primary.get(doc.id, set()))
-    for sid in sorted(statements):
-        yield statement_node(statements[sid], nested.get(sid, []))
-    for hop_id in sorted(rows):
-        yield hop_node(rows[hop_id], primary_of[hop_id])
+    ordered = sorted(actor_ids)
+    for start in range(0, len(ordered), BATCH):
+        chunk = ordered[start:start + BATCH]
+        for ident, key, name, kind in session.execute(
+            select(Actor.id, Actor.key, Actor.name, Actor.kind).where(Actor.id.in_(chunk)).order_by(Actor.id)
+        ):
+            yield actor_node(ActorRef(ident, key, name, kind))
 
 
 def export_prov(session: Session, stream: TextIO, **options: Any) -> None:

@@ -456,27 +456,37 @@ def statement_chain(session: Session, statement_id: int) -> StatementChain:
     cycles: list[list[int]] = []
     shown: set[int] = set()
 
-    def carrier(hop_id: int, trail: list[int]) -> CarrierNode:
-        row = rows[hop_id]
-        node = CarrierNode(row.id, row.key, row.document, row.statement.id, row.cue, row.quote,
-                           row.is_primary, row.via_actor)
-        shown.add(hop_id)
-        if hop_id in trail:
-            node.cycle = True
-            cycle = _canonical_cycle(trail[trail.index(hop_id):])
-            if cycle not in cycles:
-                cycles.append(cycle)
-            return node
-        for child in sorted(children.get(hop_id, [])):
-            node.carriers.append(carrier(child, [*trail, hop_id]))
-        return node
+    def carrier_tree(root: int) -> CarrierNode:
+        # iterative depth-first walk: a chain thousands of hops deep cannot hit the recursion limit
+        top: CarrierNode | None = None
+        stack: list[tuple[int, tuple[int, ...], CarrierNode | None]] = [(root, (), None)]
+        while stack:
+            hop_id, trail, parent = stack.pop()
+            row = rows[hop_id]
+            node = CarrierNode(row.id, row.key, row.document, row.statement.id, row.cue, row.quote,
+                               row.is_primary, row.via_actor)
+            shown.add(hop_id)
+            if parent is None:
+                top = node
+            else:
+                parent.carriers.append(node)
+            if hop_id in trail:
+                node.cycle = True
+                cycle = _canonical_cycle(list(trail[trail.index(hop_id):]))
+                if cycle not in cycles:
+                    cycles.append(cycle)
+                continue
+            for child in sorted(children.get(hop_id, []), reverse=True):
+                stack.append((child, (*trail, hop_id), node))
+        assert top is not None
+        return top
 
     roots = sorted(h for h, row in rows.items() if row.via_hop_id is None or row.via_hop_id not in rows)
-    tree = [carrier(h, []) for h in roots]
+    tree = [carrier_tree(h) for h in roots]
     # hops caught in a cycle have no root; start from their smallest id so they are still shown
     for hop_id in sorted(rows):
         if hop_id not in shown:
-            tree.append(carrier(hop_id, []))
+            tree.append(carrier_tree(hop_id))
     nested_ids = nested_statement_ids(session, [statement_id]) - {statement_id}
     nested = [ref for _, ref in sorted(load_statements(session, nested_ids).items())]
     documents = len({row.document.id for row in rows.values()})

@@ -676,6 +676,25 @@ def _format_row(row: Row) -> str:
             f"{_fmt(row.baseline, row.unit):>10} {ratio:>7} {row.target:>16} {met:6} {row.note}")
 
 
+def markdown(args: argparse.Namespace, info: dict[str, Any], results: Results) -> str:
+    """The results as a Markdown table, for docs/performance.md."""
+    load = info.get("load_avg")
+    lines = [f"N = {args.n:,}, seed {args.seed}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+             f"load average at start {load[0]:.1f}" if load else f"N = {args.n:,}", "",
+             "| part | backend | what | value | baseline | ratio | target | | note |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in results.rows:
+        value = f"{_fmt(r.value, r.unit)} {r.unit}"
+        baseline = f"{_fmt(r.baseline, r.unit)} {r.unit}" if r.baseline else ""
+        ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
+        met = {True: "met", False: "**missed**", None: ""}[r.met]
+        note = r.note.replace("|", "/")
+        lines.append(f"| {r.part} | {r.backend} | {r.what} | {value} | {baseline} | {ratio} | {r.target} | {met} | {note} |")
+    for line in results.skipped:
+        lines.append(f"\nskipped: {line}")
+    return "\n".join(lines) + "\n"
+
+
 def machine() -> dict[str, Any]:
     import sqlite3
 
@@ -715,6 +734,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=os.environ.get("CLAIMTRACK_BENCH_POSTGRES_URL", PG_DEFAULT),
                         help="a PostgreSQL URL whose role may CREATE DATABASE")
     parser.add_argument("--json", dest="json_out", help="also write the results (and plans) as JSON here")
+    parser.add_argument("--markdown", dest="markdown_out", help="also write the results table as Markdown here")
     args = parser.parse_args(argv)
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
     parts = set(args.parts.split(","))
@@ -758,6 +778,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  [{p['backend']}] {p['query']}: {'; '.join(p['full_scans'])}\n      {shape[1]}")
     for line in results.skipped:
         print(f"skipped: {line}")
+    if args.markdown_out:
+        Path(args.markdown_out).write_text(markdown(args, info, results))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(
             {"n": args.n, "seed": args.seed, "machine": info,

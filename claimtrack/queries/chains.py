@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from claimtrack.dates import PartialDate
@@ -178,41 +179,60 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield items[start:start + CHUNK]
 
 
+def _ids() -> Any:
+    # one cached statement per query shape with an expanding IN parameter: building a SELECT
+    # costs more than running it on a short chain, so each shape is built once per process
+    return bindparam("ids", expanding=True)
+
+
+@cache
+def _ancestor_query() -> Any:
+    hops = Hop.__table__
+    walk = select(hops.c.id.label("hop_id")).where(hops.c.id.in_(_ids())).cte("walk", recursive=True)
+    walk = walk.union(
+        select(hops.c.via_hop_id)
+        .select_from(hops.join(walk, hops.c.id == walk.c.hop_id))
+        .where(hops.c.via_hop_id.is_not(None))
+    )
+    return select(walk.c.hop_id)
+
+
+@cache
+def _descendant_query() -> Any:
+    hops = Hop.__table__
+    walk = select(hops.c.id.label("hop_id")).where(hops.c.id.in_(_ids())).cte("walk", recursive=True)
+    walk = walk.union(select(hops.c.id).select_from(hops.join(walk, hops.c.via_hop_id == walk.c.hop_id)))
+    return select(walk.c.hop_id)
+
+
+@cache
+def _nested_query() -> Any:
+    st = Statement.__table__
+    walk = select(st.c.id.label("sid")).where(st.c.id.in_(_ids())).cte("nest", recursive=True)
+    walk = walk.union(select(st.c.id).select_from(st.join(walk, st.c.parent_id == walk.c.sid)))
+    return select(walk.c.sid)
+
+
+def _collect(session: Session, query: Any, ids: Iterable[int]) -> set[int]:
+    found: set[int] = set()
+    for chunk in _chunks(ids):
+        found.update(session.scalars(query, {"ids": chunk}))
+    return found
+
+
 def ancestor_hop_ids(session: Session, hop_ids: Iterable[int]) -> set[int]:
     """The hops given and every hop they rely on, transitively (cycles terminate: UNION)."""
-    hops = Hop.__table__
-    found: set[int] = set()
-    for chunk in _chunks(hop_ids):
-        walk = select(hops.c.id.label("hop_id")).where(hops.c.id.in_(chunk)).cte("walk", recursive=True)
-        walk = walk.union(
-            select(hops.c.via_hop_id)
-            .select_from(hops.join(walk, hops.c.id == walk.c.hop_id))
-            .where(hops.c.via_hop_id.is_not(None))
-        )
-        found.update(session.scalars(select(walk.c.hop_id)))
-    return found
+    return _collect(session, _ancestor_query(), hop_ids)
 
 
 def descendant_hop_ids(session: Session, hop_ids: Iterable[int]) -> set[int]:
     """The hops given and every hop that relies on them, transitively."""
-    hops = Hop.__table__
-    found: set[int] = set()
-    for chunk in _chunks(hop_ids):
-        walk = select(hops.c.id.label("hop_id")).where(hops.c.id.in_(chunk)).cte("walk", recursive=True)
-        walk = walk.union(select(hops.c.id).select_from(hops.join(walk, hops.c.via_hop_id == walk.c.hop_id)))
-        found.update(session.scalars(select(walk.c.hop_id)))
-    return found
+    return _collect(session, _descendant_query(), hop_ids)
 
 
 def nested_statement_ids(session: Session, statement_ids: Iterable[int]) -> set[int]:
     """The statements given and every statement nested in them (parent_id), transitively."""
-    st = Statement.__table__
-    found: set[int] = set()
-    for chunk in _chunks(statement_ids):
-        walk = select(st.c.id.label("sid")).where(st.c.id.in_(chunk)).cte("nest", recursive=True)
-        walk = walk.union(select(st.c.id).select_from(st.join(walk, st.c.parent_id == walk.c.sid)))
-        found.update(session.scalars(select(walk.c.sid)))
-    return found
+    return _collect(session, _nested_query(), statement_ids)
 
 
 # ----------------------------------------------------------------------------- row loading
@@ -288,27 +308,42 @@ def _statement_ref(row: Any) -> StatementRef:
     )
 
 
-def load_hops(session: Session, hop_ids: Iterable[int]) -> dict[int, _HopRow]:
-    """Each hop with its document, outlet, statement, speaker and intermediary: one query per chunk."""
+@cache
+def _hops_query() -> Any:
     outlet, doc_columns = _document_query()
     speaker = aliased(Actor)
     via_actor = aliased(Actor)
+    return (
+        select(
+            Hop.id, Hop.key, Hop.via_hop_id, Hop.cue, Hop.quote, Hop.is_primary,
+            *_actor_columns(via_actor, "via"), *doc_columns, *_statement_columns(speaker),
+        )
+        .join(Document, Document.id == Hop.document_id)
+        .outerjoin(outlet, outlet.id == Document.outlet_id)
+        .join(Statement, Statement.id == Hop.statement_id)
+        .join(Claim, Claim.id == Statement.claim_id)
+        .outerjoin(speaker, speaker.id == Statement.speaker_id)
+        .outerjoin(via_actor, via_actor.id == Hop.via_actor_id)
+        .where(Hop.id.in_(_ids()))
+    )
+
+
+@cache
+def _statements_query() -> Any:
+    speaker = aliased(Actor)
+    return (
+        select(*_statement_columns(speaker))
+        .join(Claim, Claim.id == Statement.claim_id)
+        .outerjoin(speaker, speaker.id == Statement.speaker_id)
+        .where(Statement.id.in_(_ids()))
+    )
+
+
+def load_hops(session: Session, hop_ids: Iterable[int]) -> dict[int, _HopRow]:
+    """Each hop with its document, outlet, statement, speaker and intermediary: one query per chunk."""
     result: dict[int, _HopRow] = {}
     for chunk in _chunks(hop_ids):
-        query = (
-            select(
-                Hop.id, Hop.key, Hop.via_hop_id, Hop.cue, Hop.quote, Hop.is_primary,
-                *_actor_columns(via_actor, "via"), *doc_columns, *_statement_columns(speaker),
-            )
-            .join(Document, Document.id == Hop.document_id)
-            .outerjoin(outlet, outlet.id == Document.outlet_id)
-            .join(Statement, Statement.id == Hop.statement_id)
-            .join(Claim, Claim.id == Statement.claim_id)
-            .outerjoin(speaker, speaker.id == Statement.speaker_id)
-            .outerjoin(via_actor, via_actor.id == Hop.via_actor_id)
-            .where(Hop.id.in_(chunk))
-        )
-        for row in session.execute(query):
+        for row in session.execute(_hops_query(), {"ids": chunk}):
             result[row.id] = _HopRow(
                 row.id, row.key, row.via_hop_id, row.cue, row.quote, bool(row.is_primary),
                 _actor(row, "via"), _document_ref(row), _statement_ref(row),
@@ -317,25 +352,26 @@ def load_hops(session: Session, hop_ids: Iterable[int]) -> dict[int, _HopRow]:
 
 
 def load_statements(session: Session, statement_ids: Iterable[int]) -> dict[int, StatementRef]:
-    speaker = aliased(Actor)
     result: dict[int, StatementRef] = {}
     for chunk in _chunks(statement_ids):
-        query = (
-            select(*_statement_columns(speaker))
-            .join(Claim, Claim.id == Statement.claim_id)
-            .outerjoin(speaker, speaker.id == Statement.speaker_id)
-            .where(Statement.id.in_(chunk))
-        )
-        for row in session.execute(query):
+        for row in session.execute(_statements_query(), {"ids": chunk}):
             result[row.s_id] = _statement_ref(row)
     return result
 
 
-def load_document(session: Session, document_id: int) -> DocumentRef | None:
+@cache
+def _document_by_id() -> Any:
     outlet, columns = _document_query()
-    row = session.execute(
-        select(*columns).outerjoin(outlet, outlet.id == Document.outlet_id).where(Document.id == document_id)
-    ).first()
+    return select(*columns).outerjoin(outlet, outlet.id == Document.outlet_id).where(Document.id == bindparam("id"))
+
+
+@cache
+def _hops_of(column: str) -> Any:
+    return select(Hop.id).where(getattr(Hop, column) == bindparam("id")).order_by(Hop.id)
+
+
+def load_document(session: Session, document_id: int) -> DocumentRef | None:
+    row = session.execute(_document_by_id(), {"id": document_id}).first()
     return _document_ref(row) if row else None
 
 
@@ -397,7 +433,7 @@ def document_chain(session: Session, document_id: int) -> DocumentChain:
     document = load_document(session, document_id)
     if document is None:
         raise NotFound(f"document {document_id} not found")
-    own_hops = list(session.scalars(select(Hop.id).where(Hop.document_id == document_id).order_by(Hop.id)))
+    own_hops = list(session.scalars(_hops_of("document_id"), {"id": document_id}))
     rows = load_hops(session, ancestor_hop_ids(session, own_hops))
     cycles: list[list[int]] = []
     by_statement: dict[int, StatementBranch] = {}
@@ -446,7 +482,7 @@ def statement_chain(session: Session, statement_id: int) -> StatementChain:
     refs = load_statements(session, [statement_id])
     if statement_id not in refs:
         raise NotFound(f"statement {statement_id} not found")
-    own = list(session.scalars(select(Hop.id).where(Hop.statement_id == statement_id)))
+    own = list(session.scalars(_hops_of("statement_id"), {"id": statement_id}))
     ids = descendant_hop_ids(session, own)
     rows = load_hops(session, ids)
     children: dict[int, list[int]] = {}

@@ -202,7 +202,7 @@ def test_a_circular_citation_terminates_and_is_reported(database: Any) -> None:
     assert path[-1].end == "cycle" and path[-1].cycle_to == ids["a"]
     assert chain.cycles == [[ids["a"], ids["c"], ids["b"]]]  # written from its smallest hop id
     assert summary[ids["a"]].endswith("circular citation")
-    assert forward.documents == 3 and forward.cycles
+    assert forward.documents == 3 and forward.cycles == chain.cycles
 
 
 def build_deep_chain(database: Any, depth: int) -> dict[str, int]:

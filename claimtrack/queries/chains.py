@@ -140,7 +140,7 @@ class DocumentChain:
 
     document: DocumentRef
     statements: list[StatementBranch]
-    cycles: list[list[int]]  # hop ids of each circular citation met on the way
+    cycles: list[list[int]]  # each circular citation met: hop ids in "relies on" order, smallest first
 
 
 @dataclass
@@ -508,7 +508,8 @@ def statement_chain(session: Session, statement_id: int) -> StatementChain:
                 parent.carriers.append(node)
             if hop_id in trail:
                 node.cycle = True
-                cycle = _canonical_cycle(list(trail[trail.index(hop_id):]))
+                # written in "relies on" order, as the backward walk writes it
+                cycle = _canonical_cycle(list(reversed(trail[trail.index(hop_id):])))
                 if cycle not in cycles:
                     cycles.append(cycle)
                 continue

@@ -88,7 +88,7 @@ def import_command(
 
             progress_bar = Progress(TextColumn("importing {task.description}"), BarColumn(), DownloadColumn(),
                                     TimeRemainingColumn(), console=err_console, transient=True)
-            task = progress_bar.add_task(path.name, total=None)
+            task = progress_bar.add_task(path.name, total=path.stat().st_size if path.is_file() else None)
             progress_bar.start()
 
             def progress(done: int, total: int | None) -> None:

@@ -302,3 +302,26 @@ def test_fast_fold_is_fold(text):
     from claimtrack.queries.conflicts import fast_fold
 
     assert fast_fold(text) == fold(text)
+
+
+def test_first_page_of_stance_conflicts_stops_early(cli, database):
+    """More live stance conflicts than the page holds: the page is the first ones by claim id,
+    and the listing says there are more without counting them."""
+    from claimtrack.queries.conflicts import find_conflicts
+
+    with database.write() as s:
+        a, b = f.actor(s, "A"), f.actor(s, "B")
+        claims = [f.claim(s, f"Claim number {i}") for i in range(4)]
+        for c in claims:
+            f.statement(s, c, a, stance="asserts")
+            f.statement(s, c, b, stance="denies")
+        ids = [c.id for c in claims]
+    with database.read() as s:
+        page = find_conflicts(s, limit=2)
+        assert [c.claim_ids for c in page.conflicts] == [[ids[0]], [ids[1]]]
+        assert page.total is None and page.hidden_retracted is None
+        everything = find_conflicts(s, limit=10)
+        assert everything.total == 4 and [c.claim_ids[0] for c in everything.conflicts] == ids
+    result = cli.ok("conflicts", "--limit", "2")
+    assert "Showing the 2 most severe conflicts; there are more" in result.stdout
+    assert len(cli.json("conflicts", "--limit", "3")) == 3

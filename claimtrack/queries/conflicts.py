@@ -183,8 +183,8 @@ class Conflict:
 @dataclass
 class ConflictList:
     conflicts: list[Conflict]
-    total: int  # conflicts found, before --limit
-    hidden_retracted: int  # left out because they rest only on retracted/deprecated records
+    total: int | None  # conflicts found, before --limit (None: more than the page, not counted)
+    hidden_retracted: int | None  # left out: rest only on retracted/deprecated records (None: not counted)
 
 
 @dataclass
@@ -853,25 +853,20 @@ def _build_quantity(session: Session, claim_ids: list[int], dead: set[int], retr
                     sides, labels, totals, rests_on_retracted=retracted_only)
 
 
-def _verdict_positions(verdicts: Sequence[tuple[Any, ...]]) -> tuple[float | None, set[str]]:
-    """The spread of placeable verdicts (max - min) and the set of folded labels."""
-    positions = [p for p in (normalize_rating(label, value, best, worst) for _, _, label, value, best, worst, _ in verdicts)
-                 if p is not None]
-    spread = max(positions) - min(positions) if len(positions) > 1 else None
-    return spread, {fold(v[2]) for v in verdicts}
-
-
 def _verdict_severity(verdicts: Sequence[tuple[Any, ...]]) -> int | None:
-    """HIGH/MEDIUM/LOW for disagreeing verdicts; None when they agree."""
+    """HIGH/MEDIUM/LOW for disagreeing verdicts; None when they agree.
+
+    Rows are (id, claim_id, label, value, best, worst, status)."""
     if len(verdicts) < 2:
         return None
-    spread, labels = _verdict_positions(verdicts)
-    placeable = [v for v in verdicts if normalize_rating(v[2], v[3], v[4], v[5]) is not None]
+    positions = [normalize_rating(v[2], v[3], v[4], v[5]) for v in verdicts]
+    placed = [p for p in positions if p is not None]
+    spread = max(placed) - min(placed) if len(placed) > 1 else None
     if spread is not None and spread >= 0.6 - 1e-9:
         return HIGH
     if spread is not None and spread >= 0.2 - 1e-9:
         return MEDIUM
-    if len(placeable) < len(verdicts) and len(labels) > 1:
+    if len(placed) < len(verdicts) and len({fast_fold(v[2]) for v in verdicts}) > 1:
         return LOW  # a label off the table differs from the others: show it, but low
     return None
 
@@ -965,6 +960,44 @@ _FINDERS: dict[str, Callable[[Session, _Filters], list[_Candidate]]] = {
 }
 
 
+def _first_stance_page(session: Session, f: _Filters, limit: int) -> list[_Candidate]:
+    """Up to `limit` + 1 live stance conflicts in claim order, stopping the scan early.
+
+    Live stance conflicts come first in the order of a listing, so when there are more of them
+    than a page holds, the page is exactly these and nothing else needs computing: the GROUP BY
+    streams along the covering index and stops after `limit` + 1 groups.
+    """
+    normal = Statement.status == "normal"
+    supp = Statement.stance.in_(_SUPPORTING)
+    opp = Statement.stance.in_(_OPPOSING)
+    query = (
+        select(Statement.claim_id, func.count())
+        .where(Statement.stance.in_(_TAKING_SIDES))
+        .group_by(Statement.claim_id)
+        .having(func.sum(case((and_(supp, normal), 1), else_=0)) > 0,
+                func.sum(case((and_(opp, normal), 1), else_=0)) > 0)
+        .order_by(Statement.claim_id)
+        .limit(limit + 1)
+    )
+    restrict = f.statement_claims()
+    if restrict is not None:
+        query = query.where(Statement.claim_id.in_(restrict))
+    return [_Candidate("stance", (claim_id,), HIGH, count, False, _builder(_build_stance, session, claim_id, False))
+            for claim_id, count in session.execute(query)]
+
+
+def _build_page(session: Session, page: list[_Candidate]) -> list[Conflict]:
+    cache = _PageCache(session)
+    token = _PAGE.set(cache)
+    try:
+        for candidate in page:  # first pass: which statements does the page need?
+            candidate.build()
+        cache.serve()
+        return [candidate.build() for candidate in page]
+    finally:
+        _PAGE.reset(token)
+
+
 def find_conflicts(
     session: Session,
     *,
@@ -975,10 +1008,19 @@ def find_conflicts(
     include_retracted: bool = False,
     limit: int | None = None,
 ) -> ConflictList:
-    """Conflicts, most severe first; only the first `limit` are loaded in detail."""
+    """Conflicts, most severe first; only the first `limit` are loaded in detail.
+
+    Order: severity (high first), then kind (stance, reversal, relation, quantity, verdict),
+    then claim ids. When live stance conflicts alone fill the page, the listing stops there and
+    `total` and `hidden_retracted` are None (not counted: that would take a full scan).
+    """
     filters = _Filters(claim_id, list(speaker_ids) if speaker_ids is not None else None, since)
-    candidates: list[_Candidate] = []
     wanted = list(kinds or KINDS)
+    if limit is not None and claim_id is None and "stance" in wanted:
+        first = _first_stance_page(session, filters, limit)
+        if len(first) > limit:
+            return ConflictList(_build_page(session, first[:limit]), None, None)
+    candidates: list[_Candidate] = []
     if "stance" in wanted or "reversal" in wanted:
         candidates.extend(_side_taking_candidates(session, filters, wanted))
     for kind in wanted:
@@ -989,15 +1031,6 @@ def find_conflicts(
         candidates = [c for c in candidates if not c.rests_on_retracted]
     else:
         hidden = 0
-    candidates.sort(key=lambda c: (-c.severity, KINDS.index(c.kind), -c.weight, c.claim_ids))
+    candidates.sort(key=lambda c: (-c.severity, KINDS.index(c.kind), c.claim_ids))
     page = candidates if limit is None else candidates[:limit]
-    cache = _PageCache(session)
-    token = _PAGE.set(cache)
-    try:
-        for candidate in page:  # first pass: which statements does the page need?
-            candidate.build()
-        cache.serve()
-        conflicts = [candidate.build() for candidate in page]
-    finally:
-        _PAGE.reset(token)
-    return ConflictList(conflicts, len(candidates), hidden)
+    return ConflictList(_build_page(session, page), len(candidates), hidden)

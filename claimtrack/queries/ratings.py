@@ -11,6 +11,8 @@ evenly, and the labels that occur most in real ClaimReview feeds (English and Ar
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from claimtrack.normalize import fold
 
 #: PolitiFact's Truth-O-Meter, false end first; evenly spaced on 0–1
@@ -67,6 +69,7 @@ _TABLE: dict[str, float] = {
 LABELS: dict[str, float] = {fold(label): position for label, position in _TABLE.items()}
 
 
+@lru_cache(maxsize=4096)  # few distinct labels, met thousands of times by the conflicts query
 def label_position(label: str | None) -> float | None:
     """Where a textual label sits on 0–1, or None when the table does not know it."""
     if not label:

@@ -39,7 +39,11 @@ def conflict_notes(result: ConflictList) -> list[str]:
     notes = []
     if not result.conflicts:
         notes.append("No conflicts found.")
-    if result.total > len(result.conflicts):
+    if result.total is None:
+        notes.append(f"Showing the {len(result.conflicts)} most severe conflicts; there are more "
+                     "(use --limit to see more). Conflicts resting only on retracted or deprecated "
+                     "records come after them (--include-retracted lists them).")
+    elif result.total > len(result.conflicts):
         notes.append(f"Showing {len(result.conflicts)} of {result.total} conflicts (most severe first); "
                      "use --limit to see more.")
     if result.hidden_retracted:

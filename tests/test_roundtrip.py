@@ -37,8 +37,11 @@ def datasets(draw: Any) -> dict[str, Any]:
     verdicts = draw(st.lists(st.tuples(st.integers(0, 10), st.sampled_from(["false", "half-true", "Mostly true"]),
                                        st.one_of(st.none(), st.integers(1, 5)), DATES), max_size=3))
     relate = draw(st.booleans())
+    extras = draw(st.fixed_dictionaries({"merge": st.booleans(), "affiliate": st.booleans(),
+                                         "forward_parent": st.booleans(), "descriptor": st.booleans(),
+                                         "wikidata": st.booleans()}))
     return {"actors": actors, "claims": claims, "statements": statements, "hops": hops, "verdicts": verdicts,
-            "relate": relate}
+            "relate": relate, **extras}
 
 
 def build(session: Any, data: dict[str, Any]) -> None:
@@ -85,6 +88,21 @@ def build(session: Any, data: dict[str, Any]) -> None:
         session.add(verdict)
     if data["relate"] and len(claims) > 1:
         f.relation(session, claims[0], claims[1], status="suggested", score=0.75)
+    if data["wikidata"]:
+        from claimtrack.models import ExternalId
+
+        session.add(ExternalId(actor=actors[0], scheme="wikidata", value="Q10766"))
+        session.add(ExternalId(actor=actors[0], scheme="wikidata", value="Q1"))
+    if len(actors) > 1:
+        if data["affiliate"]:
+            f.affiliation(session, actors[0], actors[-1], "spokeswoman", start="~2015")
+        if data["merge"]:
+            actors[0].merged_into_id = actors[-1].id  # points at a later row: export must reorder
+    if data["descriptor"]:
+        f.statement(session, claims[0], None, stance="denies", quote="never", speaker_descriptor="a former ally",
+                    status="deprecated", status_reason="logged twice")
+    if data["forward_parent"] and len(statements) > 1 and all(s.parent is None for s in statements):
+        statements[0].parent = statements[-1]
     session.flush()
 
 

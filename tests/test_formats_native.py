@@ -238,3 +238,27 @@ def test_failed_export_leaves_no_file(cli: Any, tmp_path: Path) -> None:
     result = cli("export", "--format", "claimreview", "--claim", "nope", "-o", str(out))
     assert result.exit_code == 1 and "claim 'nope' not found" in result.stderr
     assert not out.exists() and not (tmp_path / "out.json.part").exists()
+
+
+def test_import_event_ranges_cover_exactly_the_created_rows(database: Any) -> None:
+    from sqlalchemy import func, select
+
+    from claimtrack.formats import import_file
+    from claimtrack.models import Base, Event
+
+    with database.write() as session:
+        import_file(session, NATIVE, "jsonl")
+        summary = import_file(session, FIXTURES / "polnear_small.tsv", "polnear")
+    with database.read() as session:
+        after = json.loads(session.scalars(select(Event.after).where(Event.action == "import")
+                                           .order_by(Event.id.desc())).first())
+        assert after["id_ranges"] == summary.id_ranges and after["counts"]["statement"]["created"] == 4
+        for table, (first, last) in after["id_ranges"].items():
+            t = Base.metadata.tables[table]
+            in_range = session.scalar(select(func.count()).select_from(t).where(t.c.id.between(first, last)))
+            newer = session.scalar(select(func.count()).select_from(t).where(t.c.id >= first))
+            assert in_range == last - first + 1 == newer
+        kinds = {"statements": "statement", "claims": "claim", "hops": "hop", "documents": "document", "actors": "actor"}
+        for table, kind in kinds.items():
+            first, last = after["id_ranges"][table]
+            assert last - first + 1 == after["counts"][kind]["created"]

@@ -156,3 +156,19 @@ def test_csv_delimiter(cli: Any, tmp_path: Path) -> None:
     summary = cli.json("import", str(path), "--format", "csv", "--delimiter", ";", "--map", "claim=Claim",
                        "--map", "speaker=Person")
     assert created(summary) == {"actor": 1, "claim": 1, "statement": 1}
+
+
+def test_claimreview_datafeed_and_excel_bom_csv(cli: Any, tmp_path: Path) -> None:
+    import json
+
+    review = json.loads((FIXTURES / "claimreview_single.json").read_text(encoding="utf-8"))
+    feed = {"@context": "https://schema.org", "@type": "DataFeed",
+            "dataFeedElement": [{"@type": "DataFeedItem", "item": [review]}]}
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    summary = cli.json("import", str(path), "--format", "claimreview")
+    assert created(summary)["verdict"] == 1
+    sheet = tmp_path / "excel.csv"
+    sheet.write_bytes("\ufeffClaim,Label\nThe moon is cheese,False\n".encode())
+    summary = cli.json("import", str(sheet), "--map", "claim=Claim", "--map", "verdict=Label")
+    assert created(summary) == {"claim": 1, "verdict": 1}

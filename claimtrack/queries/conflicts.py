@@ -638,9 +638,8 @@ def _build_stance(session: Session, claim_id: int, retracted_only: bool) -> Conf
     items = _load_items(session, supp_ids + opp_ids)
     supporters = _names(items[i] for i in supp_ids if i in items)
     opponents = _names(items[i] for i in opp_ids if i in items)
-    summary = (f"Claim {claim_id} \u201c{_short(claim.text)}\u201d: {supporters} "
-               f"{'support' if supp_total > 1 else 'supports'} it; {opponents} "
-               f"{'oppose' if opp_total > 1 else 'opposes'} it.")
+    summary = (f"Claim {claim_id} \u201c{_short(claim.text)}\u201d: supported by {supporters or 'retracted records'}"
+               f"{_count_note(supp_total)}; opposed by {opponents or 'retracted records'}{_count_note(opp_total)}.")
     if retracted_only:
         summary += " (One side rests only on retracted or deprecated statements.)"
     return Conflict("stance", [claim_id], summary, LOW if retracted_only else HIGH, EXPLANATIONS["stance"],
@@ -946,6 +945,10 @@ def _names(items: Iterable[StatementItem]) -> str:
     if len(seen) > 3:
         return ", ".join(seen[:3]) + f" and {len(seen) - 3} more"
     return ", ".join(seen)
+
+
+def _count_note(total: int) -> str:
+    return f" ({total} statements)" if total > 1 else ""
 
 
 def _short(text: str, width: int = 90) -> str:

@@ -38,12 +38,13 @@ def reported_text(r: Reported) -> str:
     parts = [f"{where}" + (f" {r.date}" if r.date else "")]
     if r.outlet and r.document and r.document != r.outlet:
         parts.append(f"\u201c{r.document}\u201d")
-    if r.chain:
+    if r.chain:  # the chain summary already says "via …" and where the chain ends
         parts.append(r.chain)
-    elif r.via:
-        parts.append(f"via {r.via}")
-    if r.primary:
-        parts.append("primary")
+    else:
+        if r.via:
+            parts.append(f"via {r.via}")
+        if r.primary:
+            parts.append("primary source")
     return " · ".join(parts)
 
 

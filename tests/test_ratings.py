@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from claimtrack.queries.ratings import LABELS, POLITIFACT_SCALE, label_position, normalize_rating, numeric_position
+from claimtrack.queries.ratings import (
+    LABELS,
+    POLITIFACT_SCALE,
+    label_position,
+    normalize_rating,
+    numeric_position,
+)
 
 
 def test_politifact_scale_is_ordered_and_spans_0_to_1():

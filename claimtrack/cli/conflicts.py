@@ -64,7 +64,11 @@ def conflicts(
     from claimtrack.dates import parse_optional_date
     from claimtrack.queries.conflicts import actor_ids_with_merged, find_conflicts, resolve_actor
     from claimtrack.queries.lookup import get_claim
-    from claimtrack.reports.conflicts import conflict_notes, conflicts_markdown, conflicts_renderables
+    from claimtrack.reports.conflicts import (
+        conflict_notes,
+        conflicts_markdown,
+        conflicts_renderables,
+    )
 
     since_date = parse_optional_date(since, "--since")
     with read_session(ctx) as session:

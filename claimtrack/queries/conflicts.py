@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from contextvars import ContextVar
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -30,10 +30,26 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from claimtrack.dates import PartialDate, parse_date
 from claimtrack.errors import Ambiguous, NotFound
-from claimtrack.models import Actor, ActorAlias, Affiliation, Claim, ClaimRelation, Document, Hop, Statement, Verdict
+from claimtrack.models import (
+    Actor,
+    ActorAlias,
+    Affiliation,
+    Claim,
+    ClaimRelation,
+    Document,
+    Hop,
+    Statement,
+    Verdict,
+)
 from claimtrack.normalize import fold, normalize_name
 from claimtrack.queries.ratings import normalize_rating
-from claimtrack.vocab import OPPOSING_STANCES, SUPPORTING_STANCES, Bound, RelationStatus, RelationType
+from claimtrack.vocab import (
+    OPPOSING_STANCES,
+    SUPPORTING_STANCES,
+    Bound,
+    RelationStatus,
+    RelationType,
+)
 
 KINDS: tuple[str, ...] = ("stance", "reversal", "relation", "quantity", "verdict")
 
@@ -208,7 +224,7 @@ def format_figure(value: float | None, bound: str | None, unit: str | None = Non
     prefix = {
         Bound.EXACT: "", Bound.ABOUT: "about ", Bound.AT_LEAST: "at least ", Bound.MORE_THAN: "more than ",
         Bound.AT_MOST: "at most ", Bound.LESS_THAN: "less than ",
-    }.get(Bound(bound) if bound in Bound._value2member_map_ else Bound.EXACT, "")
+    }.get(Bound(bound) if bound is not None and bound in Bound._value2member_map_ else Bound.EXACT, "")
     return f"{prefix}{number}" + (f" {unit}" if unit else "")
 
 
@@ -511,7 +527,7 @@ class _Filters:
 
     def statement_claims(self) -> Any:
         """Claim ids that pass the speaker and since filters (None when no filter applies)."""
-        conditions = []
+        conditions: list[Any] = []
         if self.speaker_ids is not None:
             conditions.append(Statement.speaker_id.in_(self.speaker_ids))
         if self.since is not None:
@@ -594,17 +610,17 @@ def _reversal_candidates(session: Session, f: _Filters, claim_ids: list[int]) ->
         seen = set()
         while actor_id in merged and actor_id not in seen:
             seen.add(actor_id)
-            actor_id = merged[actor_id]
+            actor_id = merged[actor_id] or actor_id
         return actor_id
 
     touched: set[int] = set()
     if merged:
         # claims where a merged-away actor took a side: regroup those in Python by survivor
-        query = select(Statement.claim_id).where(Statement.speaker_id.in_(list(merged)),
-                                                 Statement.stance.in_(_TAKING_SIDES)).distinct()
+        merged_claims = select(Statement.claim_id).where(Statement.speaker_id.in_(list(merged)),
+                                                         Statement.stance.in_(_TAKING_SIDES)).distinct()
         if f.claim_id is not None:
-            query = query.where(Statement.claim_id == f.claim_id)
-        touched = set(session.scalars(query))
+            merged_claims = merged_claims.where(Statement.claim_id == f.claim_id)
+        touched = set(session.scalars(merged_claims))
     columns = (Statement.claim_id, Statement.speaker_id,
                func.sum(case((and_(supp, normal), 1), else_=0)), func.sum(case((and_(opp, normal), 1), else_=0)),
                func.sum(case((supp, 1), else_=0)), func.sum(case((opp, 1), else_=0)), func.count(),
@@ -770,6 +786,8 @@ def _quantity_candidates(session: Session, f: _Filters) -> list[_Candidate]:
     by_fold: dict[str, list[str]] = defaultdict(list)
     sizes: dict[str, int] = defaultdict(int)
     for spelling, count in spellings:
+        if spelling is None:
+            continue
         key = fast_fold(spelling)
         by_fold[key].append(spelling)
         sizes[key] += count
@@ -778,7 +796,7 @@ def _quantity_candidates(session: Session, f: _Filters) -> list[_Candidate]:
     else:
         wanted = [key for key, size in sizes.items() if size > 1]
     raw = [spelling for key in wanted for spelling in by_fold.get(key, [])]
-    rows = []
+    rows: list[Any] = []
     for chunk in _chunks(raw):  # type: ignore[arg-type]
         rows.extend(session.execute(
             select(Claim.id, Claim.quantity_subject, Claim.quantity_value, Claim.quantity_bound, Claim.quantity_unit)

@@ -9,7 +9,7 @@ speaker or outlet with a million statements stays interactive.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -17,7 +17,17 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from claimtrack.dates import PartialDate
-from claimtrack.models import Actor, Affiliation, Claim, ClaimRelation, Document, Event, Hop, Statement, Verdict
+from claimtrack.models import (
+    Actor,
+    Affiliation,
+    Claim,
+    ClaimRelation,
+    Document,
+    Event,
+    Hop,
+    Statement,
+    Verdict,
+)
 from claimtrack.queries.conflicts import (
     Conflict,
     StatementItem,
@@ -439,18 +449,18 @@ def timeline(session: Session, claim_id: int | None = None, since: date | None =
         d_query = d_query.where(Document.id.in_(document_ids))
         v_query = v_query.where(Verdict.reviewed_on.is_not(None)).order_by(Verdict.reviewed_on, Verdict.id).limit(limit + 1)
     events: list[tuple[date | None, TimelineEvent]] = []
-    for r in session.execute(s_query):
-        when = PartialDate.of(r[6], r[7], r[8])
-        events.append((r[6], TimelineEvent(str(when) if when else None, "said", r[1], r[2], r[3] or r[4],
-                                           r[5], statement_id=r[0], status=r[9])))
-    for r in session.execute(d_query):
-        when = PartialDate.of(r[6], r[7], r[8])
-        events.append((r[6], TimelineEvent(str(when) if when else None, "reported", r[1], r[2], r[3],
-                                           r[4] or r[5] or f"document {r[0]}", document_id=r[0])))
-    for r in session.execute(v_query):
-        when = PartialDate.of(r[5], r[6], r[7])
-        events.append((r[5], TimelineEvent(str(when) if when else None, "reviewed", r[1], r[2], r[3], r[4],
-                                           verdict_id=r[0], status=r[8])))
+    for s in session.execute(s_query):
+        said = PartialDate.of(s[6], s[7], s[8])
+        events.append((s[6], TimelineEvent(str(said) if said else None, "said", s[1], s[2], s[3] or s[4],
+                                           s[5], statement_id=s[0], status=s[9])))
+    for d in session.execute(d_query):
+        published = PartialDate.of(d[6], d[7], d[8])
+        events.append((d[6], TimelineEvent(str(published) if published else None, "reported", d[1], d[2], d[3],
+                                           d[4] or d[5] or f"document {d[0]}", document_id=d[0])))
+    for v in session.execute(v_query):
+        reviewed = PartialDate.of(v[5], v[6], v[7])
+        events.append((v[5], TimelineEvent(str(reviewed) if reviewed else None, "reviewed", v[1], v[2], v[3], v[4],
+                                           verdict_id=v[0], status=v[8])))
     events.sort(key=lambda pair: (pair[0] is None, pair[0] or date.min, _KIND_ORDER[pair[1].kind],
                                   pair[1].claim_id, pair[1].statement_id or pair[1].document_id or pair[1].verdict_id or 0))
     if claim_id is not None:

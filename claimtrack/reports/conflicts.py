@@ -21,7 +21,7 @@ def conflict_renderable(conflict: Conflict) -> RenderableType:
     title = Text.assemble(
         (f" {conflict.severity_label.upper()} ", SEVERITY_STYLES[conflict.severity_label]),
         (f"{conflict.kind} · claim{'s' if len(conflict.claim_ids) > 1 else ''} "
-         f"{', '.join(map(str, conflict.claim_ids))}", "bold"),
+         + ", ".join(map(str, conflict.claim_ids)), "bold"),
         (" · suggested" if conflict.suggested else "", "yellow"),
     )
     body = Group(Text(conflict.summary), Text(conflict.explanation, style="dim italic"), table)

@@ -14,8 +14,22 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from claimtrack.queries.reports import ClaimReport, Count, OutletReport, SpeakerReport, StatementRow, Timeline
-from claimtrack.reports.common import SEVERITY_STYLES, STANCE_STYLES, escape_md, item_markdown, items_cell
+from claimtrack.queries.reports import (
+    ActorInfo,
+    ClaimReport,
+    Count,
+    OutletReport,
+    SpeakerReport,
+    StatementRow,
+    Timeline,
+)
+from claimtrack.reports.common import (
+    SEVERITY_STYLES,
+    STANCE_STYLES,
+    escape_md,
+    item_markdown,
+    items_cell,
+)
 
 
 def _table(title: str | None = None) -> Table:
@@ -95,13 +109,13 @@ def claim_renderables(report: ClaimReport) -> list[RenderableType]:
     verdicts.add_column("history", ratio=3, overflow="fold")
     for entry in report.verdicts:
         v = entry.verdict
-        label = Text(v.label)
+        label_text = Text(v.label)
         if v.status != "normal":
-            label.append(f" [{v.status}]", style="bold magenta")
+            label_text.append(f" [{v.status}]", style="bold magenta")
         history = "; ".join(f"{h.at[:10]} {h.action} by {h.user}"
                             + "".join(f", {k}: {b} → {a}" for k, (b, a) in h.changes.items() if h.action != "create")
                             for h in entry.history) or "—"
-        verdicts.add_row(v.reviewer or "—", label, f"{v.normalized:.2f}" if v.normalized is not None else "—",
+        verdicts.add_row(v.reviewer or "—", label_text, f"{v.normalized:.2f}" if v.normalized is not None else "—",
                          v.date or "—", history)
     if not report.verdicts:
         verdicts.add_row("(none)", "", "", "", "")
@@ -138,7 +152,7 @@ def claim_markdown(report: ClaimReport) -> str:
 # --------------------------------------------------------------------------- speaker
 
 
-def _actor_panel(actor, subtitle: str) -> Panel:  # type: ignore[no-untyped-def]
+def _actor_panel(actor: ActorInfo, subtitle: str) -> Panel:
     text = Text(actor.name, style="bold")
     text.append(f"  ({actor.kind})")
     for role in actor.roles:

@@ -9,6 +9,7 @@ themselves (`report … --output FILE.svg`). Run it after changing a renderer or
 
 from __future__ import annotations
 
+import io
 import sys
 import tempfile
 from pathlib import Path
@@ -28,7 +29,7 @@ REPORTS = [
 
 
 def tour_section(tour: object, renderer: object, name: str, title: str) -> None:
-    console = Console(record=True, width=WIDTH, file=open("/dev/null", "w"), force_terminal=True, color_system="truecolor")
+    console = Console(record=True, width=WIDTH, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     renderer(tour, console)  # type: ignore[operator]
     console.save_svg(str(DOCS / name), title=title)
     print(f"wrote docs/{name}")

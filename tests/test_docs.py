@@ -93,7 +93,7 @@ def test_readme_excerpt_is_real_demo_output(tmp_path):
     from claimtrack.demo import create_demo_database
 
     readme = README.read_text(encoding="utf-8")
-    match = re.search(r"<!-- demo-excerpt -->\n```text\n(.*?)```", readme, re.S)
+    match = re.search(r"<!-- demo-excerpt -->\n```text\n(.*?)```", readme, re.DOTALL)
     assert match, "README.md has no ```text block after <!-- demo-excerpt -->"
     command = re.search(r"`claimtrack --db <demo path> ([^`]+)`:\n\n<!-- demo-excerpt -->", readme)
     assert command, "README.md must name the command its excerpt comes from"

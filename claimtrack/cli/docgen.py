@@ -79,10 +79,7 @@ def _param_value(param: Any, ctx: Any) -> str:
         return "flag"
     if getattr(param, "metavar", None):
         return str(param.metavar)
-    try:
-        shown = str(param.display_type(ctx)).strip("<>")
-    except Exception:  # an exotic parameter type: name it generically rather than fail
-        shown = "text"
+    shown = str(param.display_type(ctx)).strip("<>")
     return shown.replace("|", " \\| ") or "text"
 
 

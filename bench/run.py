@@ -426,13 +426,18 @@ def explain(session: Any, backend: str, statement: str, parameters: Any) -> list
         cursor.close()
 
 
-def full_scans(backend: str, plan: list[str]) -> list[str]:
+def full_scans(backend: str, plan: list[str], tables: set[str] | None = None) -> list[str]:
     if backend == "sqlite":
-        # "SCAN t" reads a whole table (or whole index); FTS virtual tables, CTEs and subquery
-        # results are not table scans
-        return [line for line in plan if line.startswith("SCAN ") and "VIRTUAL TABLE" not in line
-                and not line.startswith(("SCAN walk", "SCAN CONSTANT", "SCAN (subquery", "SCAN nest"))
-                and " USING INTEGER PRIMARY KEY" not in line]
+        # "SCAN t" reads a whole table (or a whole index); scans of CTEs, subqueries and FTS
+        # virtual tables are not table scans
+        found = []
+        for line in plan:
+            if not line.startswith("SCAN ") or "VIRTUAL TABLE" in line:
+                continue
+            name = line.split()[1]
+            if tables is None or name in tables:
+                found.append(line)
+        return found
     return [line.strip() for line in plan if "Seq Scan" in line]
 
 
@@ -553,6 +558,13 @@ def part_latency(args: argparse.Namespace, results: Results, backend: str, plans
 
 def record_plans(results: Results, session: Any, backend: str, name: str, seen: list[tuple[str, Any]],
                  scope: str) -> None:
+    tables: set[str] | None = None
+    if backend == "sqlite":
+        from sqlalchemy import text
+
+        tables = set(session.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
+        # a query may alias a table ("actors AS actors_1"): SQLite's plan then names the alias
+        tables |= {f"{t}_{i}" for t in list(tables) for i in range(1, 6)}
     distinct: dict[str, Any] = {}
     for statement, parameters in seen:
         distinct.setdefault(statement, parameters)
@@ -562,7 +574,7 @@ def record_plans(results: Results, session: Any, backend: str, name: str, seen: 
         except Exception as exc:
             session.rollback()
             plan = [f"EXPLAIN failed: {type(exc).__name__}: {exc}"]
-        scans = full_scans(backend, plan)
+        scans = full_scans(backend, plan, tables)
         results.plans.append({"query": name, "backend": backend, "scope": scope,
                               "sql": " ".join(statement.split())[:600], "plan": plan, "full_scans": scans})
 
@@ -681,8 +693,8 @@ def _format_row(row: Row) -> str:
 def markdown(args: argparse.Namespace, info: dict[str, Any], results: Results) -> str:
     """The results as a Markdown table, for docs/performance.md."""
     load = info.get("load_avg")
-    lines = [f"N = {args.n:,}, seed {args.seed}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-             f"load average at start {load[0]:.1f}" if load else f"N = {args.n:,}", "",
+    lines = [f"N = {args.n:,}, seed {args.seed}, finished {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+             f"load average at the start {load[0]:.1f}" if load else f"N = {args.n:,}", "",
              "| part | backend | what | value | baseline | ratio | target | | note |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in results.rows:

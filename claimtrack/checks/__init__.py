@@ -22,7 +22,8 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
-@dataclass(frozen=True)
+# slots: an audit of a million statements can hold a million problems in memory
+@dataclass(frozen=True, slots=True)
 class ObjectRef:
     """One object a problem involves: its type ("statement", "hop", …), id and a readable label."""
 
@@ -34,7 +35,7 @@ class ObjectRef:
         return f"{self.type}:{self.id}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     """One gap in the record: which rule, how bad, a sentence, and the objects involved."""
 

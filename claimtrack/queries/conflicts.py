@@ -329,7 +329,12 @@ def _chain_summaries(session: Session, hop_ids: list[int]) -> dict[int, str]:
         from claimtrack.queries.chains import chain_summary
     except ImportError:
         return {}
-    return chain_summary(session, hop_ids)
+    # in slices: with ~1,000 starting hops PostgreSQL plans the recursive walk as a hash join over
+    # every hop (measured 975 ms on 1M statements), with 200 as index lookups (~170 ms in all)
+    result: dict[int, str] = {}
+    for chunk in _chunks(hop_ids, 200):
+        result.update(chain_summary(session, chunk))
+    return result
 
 
 # Module-level aliases: SQLAlchemy memoizes the column adaptation of an alias, so reusing these

@@ -211,6 +211,7 @@ class Applier:
         self.buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_ORDER}
         self.buffered = 0
         self.trimmed = False
+        self._hop_checked: set[int] = set()
         self.first_id: dict[str, int] = {}
         self.next_id: dict[str, int] = {}
         # group-local state (one item), merged into the above when the item is accepted
@@ -228,6 +229,8 @@ class Applier:
             table = self.tables[name]
             top = connection.execute(select(func.max(table.c.id))).scalar()
             self.first_id[name] = self.next_id[name] = (top or 0) + 1
+        #: per table, the first id whose relations (hop pairs, …) are still tracked in memory
+        self.known_from = dict(self.first_id)
         seen_any = False
         for chunk in _chunks(items, CHUNK_ITEMS):
             seen_any = True
@@ -404,6 +407,32 @@ class Applier:
                 for scheme, value, actor_id in rows:
                     self.actor_by_ext[(scheme, value)] = actor_id
             self.ext_missing.update(e for e in todo_e if e not in self.actor_by_ext)
+        self._prefetch_hop_pairs(chunk)
+
+    def _prefetch_hop_pairs(self, chunk: list[Item | Bad]) -> None:
+        """Existing hops of the statements this chunk's hops name, in one query: otherwise every
+        hop of an older statement would need its own lookup for the (document, statement) rule."""
+        self._hop_checked = set()
+        boundary = self.known_from["statements"]
+        statement_ids: set[int] = set()
+        for entry in chunk:
+            if not isinstance(entry, Item):
+                continue
+            for record in entry.records:
+                if isinstance(record, dict) and record.get("type") == "hop" and isinstance(record.get("statement"), str):
+                    found = self.ids["statement"].get(record["statement"])
+                    if found is not None and found < boundary:
+                        statement_ids.add(found)
+        if not statement_ids:
+            return
+        hops = self.tables["hops"]
+        connection = self.session.connection()
+        for part in _batched(sorted(statement_ids), LOOKUP_BATCH):
+            rows = connection.execute(select(hops.c.document_id, hops.c.statement_id, hops.c.id)
+                                      .where(hops.c.statement_id.in_(part)))
+            for document_id, statement_id, hop_id in rows:
+                self.hop_pairs[(document_id, statement_id)] = hop_id
+        self._hop_checked = statement_ids
 
     # ------------------------------------------------------------------ records
 
@@ -504,9 +533,8 @@ class Applier:
 
     def _preexisting(self, table: str, *ids: int | None) -> bool:
         """True when every id was in the database before this import (so a DB lookup is needed)."""
-        if self.trimmed:
-            return True  # created rows may have left the in-memory maps: ask the database
-        first = self.first_id[table]
+        # rows from before the last trim left the in-memory maps: for them, ask the database
+        first = self.known_from[table]
         return all(i is None or i < first for i in ids)
 
     def _affiliation_exists(self, actor_id: int, org_id: int | None, role: str, start: PartialDate | None) -> bool:
@@ -672,6 +700,8 @@ class Applier:
         for table, row in self._local_rows:
             if table == "hops" and row["document_id"] == document_id and row["statement_id"] == statement_id:
                 return row["id"]
+        if statement_id in self._hop_checked:
+            return None  # its existing hops were loaded for this chunk
         if self._preexisting("documents", document_id) and self._preexisting("statements", statement_id):
             t = self.tables["hops"]
             return self.session.connection().execute(
@@ -762,6 +792,7 @@ class Applier:
                       self.actor_by_ext, self.ext_missing, self.hop_pairs, self.affiliations, self.relations):
             other.clear()
         self.trimmed = True
+        self.known_from = dict(self.next_id)
 
     def _flush(self) -> None:
         if self.dry_run:

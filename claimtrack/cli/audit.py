@@ -20,27 +20,26 @@ class FailOn(StrEnum):
 RULES_HELP = ("unattributed, vague-source, anonymous-speaker, no-primary-source, time-order, "
               "circular-citation, echo, quote-drift, missing-dates")
 
-audit_app = typer.Typer(
-    help="Audit attribution chains: unattributed, vague and anonymous sources, chains without a "
-         "primary source, impossible dates, circular citation, echoes, quote drift.",
-    invoke_without_command=True,
-)
+audit_app = typer.Typer(invoke_without_command=True)
 
 
 @audit_app.callback(invoke_without_command=True)
 def audit(
     ctx: typer.Context,
-    claim: Annotated[str | None, typer.Option("--claim", help="Only the statements of this claim (id or key).")] = None,
-    document: Annotated[str | None, typer.Option("--document", help="Only what this document (id or key) carries.")] = None,
-    rule: Annotated[list[str] | None, typer.Option("--rule", help=f"Run only this rule (repeatable): {RULES_HELP}.")] = None,
+    claim: Annotated[str | None, typer.Option("--claim", metavar="ID", help="Only the statements of this claim (id or key).")] = None,
+    document: Annotated[str | None, typer.Option("--document", metavar="ID", help="Only what this document (id or key) carries.")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", metavar="RULE", help=f"Run only this rule (repeatable): {RULES_HELP}.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when an unacknowledged problem this severe or "
                                                               "worse exists ('never': always exit 0).")] = FailOn.ERROR,
     show_all: Annotated[bool, typer.Option("--all", help="Also list acknowledged problems.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON list (keys in docs/chains-and-audit.md).")] = False,
 ) -> None:
-    """Audit the attribution record and list every problem with a sentence, its severity and
-    the objects involved. Exits 1 when an unacknowledged problem at or above --fail-on exists,
-    so a newsroom can run it in its own checks."""
+    """Audit attribution chains: unattributed, vague and anonymous sources, chains without a
+    primary source, impossible dates, circular citation, echoes, quote drift.
+
+    Lists every problem with a sentence, its severity, the objects involved and its key.
+    Exits 1 when an unacknowledged problem at or above --fail-on exists, so a newsroom can run
+    it in its own checks; `claimtrack audit ack KEY --reason …` accepts one."""
     if ctx.invoked_subcommand is not None:
         return
     from claimtrack.checks import RULE_NAMES, Scope, failing, run_audit

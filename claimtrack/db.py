@@ -73,7 +73,7 @@ def _backoff(attempt: int) -> float:
 def _username(url: str) -> str | None:
     try:
         return make_url(url).username
-    except Exception:
+    except (sa_exc.ArgumentError, ValueError):
         return None
 
 
@@ -114,7 +114,7 @@ def mask_url(url: str) -> str:
     """The URL with any password replaced by ***: safe for messages, logs and events."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:
+    except (sa_exc.ArgumentError, ValueError):  # not a URL SQLAlchemy parses: mask by pattern
         return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
@@ -122,7 +122,7 @@ def mask_secrets(message: str, url: str) -> str:
     """Remove the password of `url` from an arbitrary message (a driver's error text)."""
     try:
         password = make_url(url).password
-    except Exception:
+    except (sa_exc.ArgumentError, ValueError):
         password = None
     message = message.replace(url, mask_url(url))
     if password:
@@ -141,7 +141,7 @@ def current_user(explicit: str | None = None) -> str:
         return os.environ[ENV_USER]
     try:
         return getpass.getuser()
-    except Exception:  # no login name (some containers)
+    except (KeyError, OSError):  # no login name (some containers)
         return "unknown"
 
 

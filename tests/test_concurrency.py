@@ -28,7 +28,7 @@ def test_stress_small(db_url):
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "stress.py"), "--db", db_url, "--processes", "4",
          "--statements", "50", "--json"],
-        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        capture_output=True, text=True, timeout=300, cwd=ROOT, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     figures = json.loads(result.stdout)
@@ -166,9 +166,8 @@ def test_stale_claim_edit_fails_and_writes_nothing(database, snapshot):
     with database.write() as s:
         edit_claim(s, s.get(Claim, claim_id), expect_version=1, language="en")
     before = snapshot()
-    with pytest.raises(ConcurrentEdit) as caught:
-        with database.write() as s:
-            edit_claim(s, s.get(Claim, claim_id), expect_version=1, language="ru")
+    with pytest.raises(ConcurrentEdit) as caught, database.write() as s:
+        edit_claim(s, s.get(Claim, claim_id), expect_version=1, language="ru")
     assert str(caught.value) == (
         f"claim {claim_id} was changed by someone else since you read it (version 1, now 2); "
         f"re-read it with `claimtrack claim show {claim_id}` and try again"
@@ -184,11 +183,10 @@ def test_race_past_the_check_is_caught_by_the_version_column(database, snapshot)
 
     claim_id = _claim(database)
     before = snapshot()
-    with pytest.raises(ConcurrentEdit, match=f"claim {claim_id} was changed by someone else"):
-        with database.write() as s:
-            claim = s.get(Claim, claim_id)
-            s.execute(text("UPDATE claims SET version = version + 1 WHERE id = :id"), {"id": claim_id})
-            edit_claim(s, claim, expect_version=1, language="en")
+    with pytest.raises(ConcurrentEdit, match=f"claim {claim_id} was changed by someone else"), database.write() as s:
+        claim = s.get(Claim, claim_id)
+        s.execute(text("UPDATE claims SET version = version + 1 WHERE id = :id"), {"id": claim_id})
+        edit_claim(s, claim, expect_version=1, language="en")
     assert snapshot() == before
 
 
@@ -198,11 +196,10 @@ def test_plain_orm_stale_update_becomes_concurrent_edit(database):
     from claimtrack.models import Verdict
 
     verdict_id = _verdict(database)
-    with pytest.raises(ConcurrentEdit, match="the verdict was changed by someone else since you read it"):
-        with database.write() as s:
-            verdict = s.get(Verdict, verdict_id)
-            s.execute(text("UPDATE verdicts SET version = 7 WHERE id = :id"), {"id": verdict_id})
-            verdict.label = "false"
+    with pytest.raises(ConcurrentEdit, match="the verdict was changed by someone else since you read it"), database.write() as s:
+        verdict = s.get(Verdict, verdict_id)
+        s.execute(text("UPDATE verdicts SET version = 7 WHERE id = :id"), {"id": verdict_id})
+        verdict.label = "false"
 
 
 def test_verdict_edit_and_stale_edit(database, snapshot):
@@ -214,12 +211,10 @@ def test_verdict_edit_and_stale_edit(database, snapshot):
     with database.write() as s:
         assert edit_verdict(s, s.get(Verdict, verdict_id), expect_version=1, label="half-true", value=3)
     before = snapshot()
-    with pytest.raises(ConcurrentEdit, match=r"\(version 1, now 2\)"):
-        with database.write() as s:
-            edit_verdict(s, s.get(Verdict, verdict_id), expect_version=1, label="false")
-    with pytest.raises(InvalidInput, match="outside the scale"):
-        with database.write() as s:
-            edit_verdict(s, s.get(Verdict, verdict_id), expect_version=2, value=9)
+    with pytest.raises(ConcurrentEdit, match=r"\(version 1, now 2\)"), database.write() as s:
+        edit_verdict(s, s.get(Verdict, verdict_id), expect_version=1, label="false")
+    with pytest.raises(InvalidInput, match="outside the scale"), database.write() as s:
+        edit_verdict(s, s.get(Verdict, verdict_id), expect_version=2, value=9)
     assert snapshot() == before
 
 

@@ -42,10 +42,9 @@ def test_foreign_keys_are_enforced(database, snapshot):
     from claimtrack.models import Statement
 
     before = snapshot()
-    with pytest.raises(sa_exc.IntegrityError):
-        with database.write() as s:
-            s.add(Statement(claim_id=999, stance="asserts"))
-            s.flush()
+    with pytest.raises(sa_exc.IntegrityError), database.write() as s:
+        s.add(Statement(claim_id=999, stance="asserts"))
+        s.flush()
     assert snapshot() == before
 
 
@@ -55,13 +54,12 @@ def test_failing_command_leaves_no_rows(database, snapshot):
     from claimtrack.services.events import record_event
 
     before = snapshot()
-    with pytest.raises(InvalidInput):
-        with database.write() as s:
-            actor = f.actor(s, "Leonid Volkov")
-            record_event(s, "create", actor)
-            claim = f.claim(s, "Police visited supporters")
-            record_event(s, "create", claim)
-            raise InvalidInput("late failure after several flushed rows")
+    with pytest.raises(InvalidInput), database.write() as s:
+        actor = f.actor(s, "Leonid Volkov")
+        record_event(s, "create", actor)
+        claim = f.claim(s, "Police visited supporters")
+        record_event(s, "create", claim)
+        raise InvalidInput("late failure after several flushed rows")
     assert snapshot() == before
 
 
@@ -89,9 +87,8 @@ def test_read_session_cannot_write(database, snapshot):
     from claimtrack.errors import ReadOnly
 
     before = snapshot()
-    with pytest.raises(ReadOnly, match="^cannot write"):
-        with database.read() as s:
-            s.execute(text("INSERT INTO actors (name, kind, version, created_at) VALUES ('X', 'person', 1, '2021-01-01')"))
+    with pytest.raises(ReadOnly, match="^cannot write"), database.read() as s:
+        s.execute(text("INSERT INTO actors (name, kind, version, created_at) VALUES ('X', 'person', 1, '2021-01-01')"))
     assert snapshot() == before
 
 

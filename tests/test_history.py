@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
-
-from datetime import datetime, timezone
 
 
 def _setup(cli) -> None:
@@ -98,7 +97,7 @@ def test_log_show_filters(cli, database):
 
     with database.write() as s:  # through the ORM, so each backend stores the time its own way
         for event_id in (1, 2, 3):
-            s.get(Event, event_id).occurred_at = datetime(2020, 5, 1, tzinfo=timezone.utc)
+            s.get(Event, event_id).occurred_at = datetime(2020, 5, 1, tzinfo=UTC)
     assert [e["id"] for e in cli.json("log", "show", "--since", "2021-01-01")] == [4, 5, 6]
     assert [e["id"] for e in cli.json("log", "show", "--since", "2020-05-01T00:00")] == [1, 2, 3, 4, 5, 6]
     table = cli.ok("log", "show", "--user", "carol").stdout

@@ -79,7 +79,7 @@ def test_sigkill_mid_import_leaves_database_unchanged(database, db_url, snapshot
         deadline = time.monotonic() + 120
         while not _writing(db_url, engine):
             if process.poll() is not None:
-                out, err = process.communicate()
+                _, err = process.communicate()
                 pytest.fail(f"the import ended (exit {process.returncode}) before it was seen writing: {err!r}")
             if time.monotonic() > deadline:
                 pytest.fail("the import was not seen writing within 120 s")

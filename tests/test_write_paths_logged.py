@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from claimtrack.models import Base

@@ -87,8 +87,8 @@ def verdict_edit(
 ) -> None:
     """Change a verdict's rating, scale, link or explanation, if nobody changed it since you read it."""
     from claimtrack.dates import parse_optional_date
-    from claimtrack.queries.lookup import get_by_ref
     from claimtrack.models import Verdict
+    from claimtrack.queries.lookup import get_by_ref
     from claimtrack.services.edits import edit_verdict
 
     changes = _given(label=label, value=value, best=best, worst=worst, url=url, explanation=explanation,

@@ -6,8 +6,8 @@ rights can use them.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,7 +30,7 @@ def _describe(row: EventRow) -> str:
     """One line for people: the changed fields of an update, else what the object is."""
     before, after = row.before, row.after
     if row.action == "import" and isinstance(after, dict):
-        counts = after.get("counts") if isinstance(after.get("counts"), dict) else {}
+        counts: dict[str, Any] = after["counts"] if isinstance(after.get("counts"), dict) else {}
         created = [
             f"{value.get('created')} {kind}" for kind, value in counts.items()
             if isinstance(value, dict) and value.get("created")
@@ -122,15 +122,14 @@ def history_verdict(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = 
 def _parse_since(value: str | None) -> datetime | None:
     if value is None:
         return None
-    from datetime import timezone
 
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.strip())  # 3.11 reads a trailing Z too
     except ValueError:
         raise typer.BadParameter(
             f"{value!r} is not a date; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)", param_hint="--since"
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def log_verify(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -51,7 +51,7 @@ class EventRow:
         """The documented `--json` shape (docs/history.md)."""
         return {
             "id": self.id,
-            "occurred_at": self.occurred_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
+            "occurred_at": self.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
             "user": self.user,
             "action": self.action,
             "object_type": self.object_type,
@@ -89,8 +89,8 @@ def to_row(event: Event) -> EventRow:
 
 def _start_of(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    return datetime.combine(value, time.min, tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.combine(value, time.min, tzinfo=UTC)
 
 
 def list_events(

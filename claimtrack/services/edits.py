@@ -151,12 +151,12 @@ def edit_verdict(
         raise InvalidInput("nothing to change: give at least one field to edit (see --help)")
 
     def validate() -> None:
-        low_high = (verdict.best, verdict.worst)
-        if None not in low_high and verdict.best == verdict.worst:
-            raise InvalidInput(f"best and worst are both {verdict.best}; a scale needs two different ends")
-        if verdict.rating_value is not None and None not in low_high:
-            low, high = min(low_high), max(low_high)  # type: ignore[type-var]
-            if not low <= verdict.rating_value <= high:
+        best, worst, value = verdict.best, verdict.worst, verdict.rating_value
+        if best is not None and worst is not None and best == worst:
+            raise InvalidInput(f"best and worst are both {best}; a scale needs two different ends")
+        if value is not None and best is not None and worst is not None:
+            low, high = min(best, worst), max(best, worst)
+            if not low <= value <= high:
                 raise InvalidInput(
                     f"value {verdict.rating_value} is outside the scale from worst {verdict.worst} "
                     f"to best {verdict.best}"

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
@@ -37,7 +37,7 @@ def _json_default(value: Any) -> Any:
 
 def format_timestamp(value: datetime) -> str:
     """UTC, microseconds, 'Z': the form an event's time is hashed in."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def snapshot(obj: Base) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """`claimtrack claim edit` and `claimtrack verdict edit`: changes with optimistic locking.
 
-Both need `--expect-version N`, the version the editor read (`claim show`, `verdict show`,
-`history`): when somebody changed the object since, the edit fails instead of overwriting.
+Both need `--expect-version N`, the version the editor read (`history claim|verdict ID` shows
+it): when somebody changed the object since, the edit fails instead of overwriting.
 The commands attach to the `claim` and `verdict` groups of claimtrack.cli.claim/verdict.
 """
 
@@ -18,7 +18,8 @@ ExpectVersion = Annotated[
     typer.Option(
         "--expect-version",
         min=1,
-        help="The version you read (shown by `show` and `history`); the edit fails if it changed since.",
+        help="The version you read (`claimtrack history claim|verdict ID` shows it); the edit fails "
+        "if the object changed since.",
         show_default=False,
     ),
 ]

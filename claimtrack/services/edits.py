@@ -27,11 +27,16 @@ from claimtrack.vocab import Bound, parse_choice
 UNSET: Any = object()
 
 
+#: where a person re-reads an object (and sees what changed); `verdict` has no `show` command
+_REREAD = {"claim": "claimtrack claim show {id}", "verdict": "claimtrack history verdict {id}"}
+
+
 def _stale(kind: str, obj_id: int, expected: int, current: int | None) -> ConcurrentEdit:
     now = f"now {current}" if current is not None else "now changed"
+    reread = _REREAD.get(kind, "claimtrack history " + kind + " {id}").format(id=obj_id)
     return ConcurrentEdit(
         f"{kind} {obj_id} was changed by someone else since you read it (version {expected}, {now}); "
-        f"re-read it with `claimtrack {kind} show {obj_id}` and try again"
+        f"re-read it with `{reread}` and try again"
     )
 
 

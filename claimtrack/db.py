@@ -321,7 +321,7 @@ class Database:
             # never "database is locked": say what happened and what to do
             return Busy(
                 f"{self.display_url} stayed busy: another claimtrack was writing to it for longer than "
-                f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s (or the server reported a conflict); nothing was "
+                f"{SQLITE_BUSY_TIMEOUT_MS / 1000:g} s (or the server reported a conflict); nothing was "
                 "written, try the command again"
             )
         if "permission denied" in lowered or "insufficientprivilege" in lowered or _sqlstate(exc) == "42501":

@@ -258,3 +258,81 @@ def test_cli_verdict_edit(cli, database, snapshot):
     stale = cli("verdict", "edit", str(verdict_id), "--expect-version", "1", "--label", "true")
     assert stale.exit_code == 1 and f"verdict {verdict_id} was changed by someone else" in stale.stderr
     assert snapshot() == before
+
+
+# --------------------------------------------------------------------------- real driver errors
+
+
+def _short_busy_timeout(monkeypatch: Any, database: Any) -> None:
+    """A 100 ms busy timeout, so a held lock turns into SQLite's own 'database is locked' fast."""
+    import claimtrack.db
+
+    monkeypatch.setattr(claimtrack.db, "SQLITE_BUSY_TIMEOUT_MS", 100)
+    database.dispose()
+
+
+def _hold_sqlite_lock(database: Any) -> Any:
+    import sqlite3
+
+    holder = sqlite3.connect(database.url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def test_locked_sqlite_is_retried_then_succeeds(database, monkeypatch):
+    if database.dialect != "sqlite":
+        pytest.skip("SQLite locking")
+    from claimtrack.models import Actor
+
+    database.ensure_schema()
+    _short_busy_timeout(monkeypatch, database)
+    holder = _hold_sqlite_lock(database)
+    # released while write() is still retrying BEGIN IMMEDIATE (5 attempts, growing waits)
+    timer = threading.Timer(0.3, lambda: (holder.execute("COMMIT"), holder.close()))
+    timer.start()
+    with database.write() as s:
+        f.actor(s, "Patient Writer")
+    timer.join()
+    with database.read() as s:
+        assert list(s.scalars(select(Actor.name))) == ["Patient Writer"]
+
+
+def test_busy_sqlite_message_is_clear(cli, database, monkeypatch, snapshot):
+    if database.dialect != "sqlite":
+        pytest.skip("SQLite locking")
+    database.ensure_schema()
+    before = snapshot()
+    _short_busy_timeout(monkeypatch, database)
+    holder = _hold_sqlite_lock(database)
+    try:
+        result = cli("actor", "add", "Blocked Writer")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    assert "database is locked" not in result.stderr
+    assert "stayed busy" in result.stderr and "nothing was written, try the command again" in result.stderr
+    assert snapshot() == before
+
+
+def test_postgresql_serialization_failure_is_rerun(database):
+    """A real SQLSTATE 40001 from the server: run_write re-runs the whole transaction."""
+    if database.dialect != "postgresql":
+        pytest.skip("PostgreSQL SQLSTATEs")
+    from claimtrack.db import Busy
+    from claimtrack.models import Actor
+
+    attempts: list[int] = []
+
+    def work(s: Any) -> None:
+        attempts.append(1)
+        f.actor(s, f"Attempt {len(attempts)}")
+        if len(attempts) < 3:
+            s.execute(text("DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = 'serialization_failure'; END $$"))
+
+    database.run_write(work)
+    assert len(attempts) == 3
+    with database.read() as s:
+        assert list(s.scalars(select(Actor.name))) == ["Attempt 3"]
+    with pytest.raises(Busy, match="stayed busy"), database.write() as s:
+        s.execute(text("DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'deadlock_detected'; END $$"))

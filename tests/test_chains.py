@@ -189,7 +189,7 @@ def build_cycle(database: Any) -> dict[str, int]:
         return {"a": a.id, "b": b.id, "c": c_hop.id, "doc_a": docs[0].id, "statement": st.id}
 
 
-def test_a_circular_citation_terminates_and_is_reported(database: Any) -> None:
+def test_a_circular_citation_terminates_and_is_reported(database: Any, cli: Any) -> None:
     from claimtrack.queries.chains import chain_summary, document_chain, statement_chain
 
     ids = build_cycle(database)
@@ -203,6 +203,9 @@ def test_a_circular_citation_terminates_and_is_reported(database: Any) -> None:
     assert chain.cycles == [[ids["a"], ids["c"], ids["b"]]]  # written from its smallest hop id
     assert summary[ids["a"]].endswith("circular citation")
     assert forward.documents == 3 and forward.cycles == chain.cycles
+    text = cli.ok("chain", f"document:{ids['doc_a']}").stdout
+    assert "circular citation" in text and "relies on hop" in text
+    assert cli.json("chain", f"document:{ids['doc_a']}")["cycles"] == chain.cycles
 
 
 def build_deep_chain(database: Any, depth: int) -> dict[str, int]:
@@ -279,6 +282,8 @@ def test_chain_command_json_for_document_statement_url_and_hop(cli: Any, databas
     assert forward["carriers"][0]["carriers"][0]["carriers"][0]["document"]["id"] == seed["tnie"]
     text = cli.ok("chain", "tnie-2021-07-28").stdout
     assert "PRIMARY" in text and "Leonid Volkov on Telegram" in text and "no primary source" in text
+    text = cli.ok("chain", "document:mt-2021-01-24").stdout
+    assert "nested attribution" in text and "Sergei Ryabkov" in text and "unattributed" in text
 
 
 def test_chain_command_names_what_it_could_not_find(cli: Any, database: Any, snapshot: Any) -> None:

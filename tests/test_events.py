@@ -225,3 +225,11 @@ def test_verify_is_read_only(cli, database, snapshot):
     before = snapshot()
     verify(cli)
     assert snapshot() == before
+
+
+def test_expect_head_must_look_like_a_hash(cli, snapshot):
+    before = snapshot()
+    result = verify(cli, "--expect-head", "abc123")
+    assert result.exit_code == 2
+    assert "'abc123' is not a head hash; expected the 64 hexadecimal digits" in result.stderr
+    assert snapshot() == before

@@ -147,9 +147,16 @@ def log_verify(
 ) -> None:
     """Recompute the change log's hash chain; exit 1 naming the first altered, deleted or
     reordered event. Prints the head hash: keep it to detect later truncation."""
+    import re
+
     from claimtrack.cli.output import emit_json, error
     from claimtrack.services.events import verify_chain
 
+    if expect_head is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", expect_head.strip()):
+        raise typer.BadParameter(
+            f"{expect_head!r} is not a head hash; expected the 64 hexadecimal digits that `log verify` prints",
+            param_hint="--expect-head",
+        )
     with read_session(ctx) as session:
         report = verify_chain(session, expect_head=expect_head)
     if as_json:

@@ -313,3 +313,19 @@ def test_an_unnamed_crowd_is_a_vague_source_not_just_anonymous(database: Any) ->
     assert keys(problems, "vague-source") == {f"vague-source:statement:{sources}", f"vague-source:statement:{officials}"}
     assert keys(problems, "anonymous-speaker") == {f"anonymous-speaker:statement:{aide}"}
     assert '"sources familiar with the talks"' in next(p for p in problems if p.key.endswith(f":{sources}")).message
+
+
+def test_certainly_before_respects_precision_and_approximation() -> None:
+    from claimtrack.checks.dates import bounds, certainly_before
+    from claimtrack.dates import parse_date
+
+    def before(a: str, b: str) -> bool:
+        return certainly_before(parse_date(a), parse_date(b))
+
+    assert before("2021-06", "2021-07-01") and before("2020", "2021-01-23") and before("2021-07-27", "2021-07-28")
+    assert not before("2021-07", "2021-07-28") and not before("2021", "2021-12-31")
+    assert not before("2021-07-28", "2021-07-28") and not before("2021-07-29", "2021-07-28")
+    assert not before("~2021-06", "2021-07-15") and before("~2021-06", "2021-08-01")
+    assert not before("~2020", "2021-01-23") and before("~2019", "2021-01-23")
+    assert [str(d) for d in bounds(parse_date("~2021-01"))] == ["2020-12-01", "2021-02-28"]
+    assert [str(d) for d in bounds(parse_date("~2021-12-31"))] == ["2021-12-30", "2022-01-01"]

@@ -78,7 +78,7 @@ class Shape:
     # actor index ranges by kind: outlets, agencies, vague sources, organizations, persons
     @property
     def outlets(self) -> range:
-        return range(0, max(10, self.actors // 100))
+        return range(max(10, self.actors // 100))
 
     @property
     def agencies(self) -> range:

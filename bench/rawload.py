@@ -16,14 +16,14 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from claimtrack.dates import parse_date
 from claimtrack.normalize import claim_hash, normalize_name, normalize_url
 
 BATCH = 20_000
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 #: tables in dependency order, with the columns we write
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -61,7 +61,7 @@ def _partial(text: str | None) -> tuple[date | None, str | None, bool]:
 def _timestamp(text: str | None) -> datetime | None:
     if not text:
         return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return datetime.fromisoformat(text)  # Python 3.11 reads a trailing Z
 
 
 @dataclass
@@ -186,7 +186,7 @@ def _batched(path: str, flush: Callable[[str, list[tuple[Any, ...]]], None]) -> 
 def _sqlite_value(value: Any) -> Any:
     # the storage formats SQLAlchemy's SQLite dialect reads back
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):

@@ -34,14 +34,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import generate  # noqa: E402  (bench/ is a folder of scripts, not a package)
-import rawload  # noqa: E402
+import generate
+import rawload
 
 PG_DEFAULT = "postgresql://claimtrack:claimtrack@127.0.0.1/claimtrack_test"
 CLAIMTRACK = str(Path(sys.executable).with_name("claimtrack"))
@@ -152,7 +152,7 @@ def existing_database(backend: str, args: argparse.Namespace, label: str) -> str
         with engine.connect() as connection:
             count = connection.execute(text("SELECT count(*) FROM statements")).scalar()
         engine.dispose()
-    except Exception:
+    except Exception:  # noqa: BLE001 (unreachable server or missing table: no database)
         return None
     return url if count else None
 
@@ -174,7 +174,7 @@ def dataset(args: argparse.Namespace) -> Path:
 
 def importer_available() -> str | None:
     """None when `claimtrack import --format jsonl` exists, else why not."""
-    done = subprocess.run([CLAIMTRACK, "import", "--help"], capture_output=True, text=True)
+    done = subprocess.run(check=False, args=[CLAIMTRACK, "import", "--help"], capture_output=True, text=True)
     if done.returncode != 0:
         return "`claimtrack import` does not exist yet (issue 9)"
     if "--format" not in done.stdout:
@@ -264,7 +264,7 @@ def _module(name: str) -> Any:
         return importlib.import_module(name)
     except ModuleNotFoundError:
         return None
-    except Exception as exc:  # another helper's module half-written: report, do not crash
+    except Exception as exc:  # noqa: BLE001 (any failure skips one measurement)  # another helper's module half-written: report, do not crash
         return exc
 
 
@@ -341,33 +341,33 @@ def find_targets(session: Any) -> Targets:
 # the plain SQL each query boils down to (named parameters; both backends)
 BASELINE_SQL = {
     "claim": [
-        "SELECT s.id, s.stance, s.quote, s.cue, s.said_on, a.name, h.id, d.title, d.published_on, o.name "
+        ("SELECT s.id, s.stance, s.quote, s.cue, s.said_on, a.name, h.id, d.title, d.published_on, o.name "
         "FROM statements s LEFT JOIN actors a ON a.id = s.speaker_id "
         "LEFT JOIN hops h ON h.statement_id = s.id LEFT JOIN documents d ON d.id = h.document_id "
-        "LEFT JOIN actors o ON o.id = d.outlet_id WHERE s.claim_id = :claim ORDER BY s.stance, s.id",
-        "SELECT v.id, v.label, v.rating_value, a.name FROM verdicts v LEFT JOIN actors a ON a.id = v.reviewer_id "
-        "WHERE v.claim_id = :claim",
-        "SELECT id, source_claim_id, target_claim_id, type, status FROM claim_relations "
-        "WHERE source_claim_id = :claim OR target_claim_id = :claim",
+        "LEFT JOIN actors o ON o.id = d.outlet_id WHERE s.claim_id = :claim ORDER BY s.stance, s.id"),
+        ("SELECT v.id, v.label, v.rating_value, a.name FROM verdicts v LEFT JOIN actors a ON a.id = v.reviewer_id "
+        "WHERE v.claim_id = :claim"),
+        ("SELECT id, source_claim_id, target_claim_id, type, status FROM claim_relations "
+        "WHERE source_claim_id = :claim OR target_claim_id = :claim"),
     ],
     "conflicts_claim": [
         "SELECT stance, count(*) FROM statements WHERE claim_id = :claim GROUP BY stance",
-        "SELECT id FROM claim_relations WHERE type = 'contradicts' AND (source_claim_id = :claim "
-        "OR target_claim_id = :claim)",
-        "SELECT c2.id, c2.quantity_value, c2.quantity_bound FROM claims c1 JOIN claims c2 "
-        "ON c2.quantity_subject = c1.quantity_subject AND c2.id <> c1.id WHERE c1.id = :claim",
+        ("SELECT id FROM claim_relations WHERE type = 'contradicts' AND (source_claim_id = :claim "
+        "OR target_claim_id = :claim)"),
+        ("SELECT c2.id, c2.quantity_value, c2.quantity_bound FROM claims c1 JOIN claims c2 "
+        "ON c2.quantity_subject = c1.quantity_subject AND c2.id <> c1.id WHERE c1.id = :claim"),
         "SELECT id, label FROM verdicts WHERE claim_id = :claim",
     ],
     "conflicts_all": [
-        "SELECT claim_id FROM statements GROUP BY claim_id HAVING "
+        ("SELECT claim_id FROM statements GROUP BY claim_id HAVING "
         "sum(CASE WHEN stance IN ('asserts', 'confirms') THEN 1 ELSE 0 END) > 0 AND "
-        "sum(CASE WHEN stance IN ('denies', 'disputes', 'retracts') THEN 1 ELSE 0 END) > 0 LIMIT 50",
+        "sum(CASE WHEN stance IN ('denies', 'disputes', 'retracts') THEN 1 ELSE 0 END) > 0 LIMIT 50"),
     ],
     "chain": [
-        "WITH RECURSIVE walk(hop_id) AS (SELECT id FROM hops WHERE document_id = :document "
+        ("WITH RECURSIVE walk(hop_id) AS (SELECT id FROM hops WHERE document_id = :document "
         "UNION SELECT h.via_hop_id FROM hops h JOIN walk ON h.id = walk.hop_id WHERE h.via_hop_id IS NOT NULL) "
         "SELECT h.id, h.via_hop_id, h.quote, d.title, d.published_on FROM hops h "
-        "JOIN documents d ON d.id = h.document_id WHERE h.id IN (SELECT hop_id FROM walk)",
+        "JOIN documents d ON d.id = h.document_id WHERE h.id IN (SELECT hop_id FROM walk)"),
     ],
 }
 SEARCH_SQL = {
@@ -397,13 +397,13 @@ class SqlRecorder:
         self.engine = engine
         self.seen: list[tuple[str, Any]] = []
 
-    def __enter__(self) -> SqlRecorder:
+    def __enter__(self) -> Self:
         from sqlalchemy import event
 
         event.listen(self.engine, "before_cursor_execute", self._record)
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         from sqlalchemy import event
 
         event.remove(self.engine, "before_cursor_execute", self._record)
@@ -529,7 +529,7 @@ def part_latency(args: argparse.Namespace, results: Results, backend: str, plans
             if sql:
                 try:
                     baseline_ms = timed(_baseline(session, sql, case["params"]), args.runs)
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 (any failure skips one measurement)
                     session.rollback()
                     results.skip(f"baseline of {case['name']} ({backend})", f"{type(exc).__name__}: {exc}"[:200])
             if fn is None:
@@ -538,13 +538,13 @@ def part_latency(args: argparse.Namespace, results: Results, backend: str, plans
                                     note="public function not there yet"))
                 results.skip(f"{case['name']} ({backend})", where)
                 continue
-            call = lambda fn=fn, case=case: _call(fn, session, **case["kwargs"])  # noqa: E731
+            call = lambda fn=fn, case=case: _call(fn, session, **case["kwargs"])
             try:
                 with SqlRecorder(engine) as recorder:
                     call()
                 ms = timed(call, case.get("runs", args.runs))
                 cpu_ms = LAST_CPU_MS[0]
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 (any failure skips one measurement)
                 session.rollback()
                 results.skip(f"{case['name']} ({backend})", f"{where} raised {type(exc).__name__}: {exc}"[:300])
                 continue
@@ -571,7 +571,7 @@ def record_plans(results: Results, session: Any, backend: str, name: str, seen: 
     for statement, parameters in distinct.items():
         try:
             plan = explain(session, backend, statement, parameters)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 (any failure skips one measurement)
             session.rollback()
             plan = [f"EXPLAIN failed: {type(exc).__name__}: {exc}"]
         scans = full_scans(backend, plan, tables)
@@ -609,13 +609,13 @@ def demo_database(args: argparse.Namespace) -> str | None:
         return str(path)
     for command in ([CLAIMTRACK, "demo", "--db", str(path), "--no-tour"],
                     [CLAIMTRACK, "--db", str(path), "demo"]):
-        done = subprocess.run(command, capture_output=True, text=True, input="")
+        done = subprocess.run(check=False, args=command, capture_output=True, text=True, input="")
         if done.returncode == 0 and path.exists():
             return str(path)
     demo_file = ROOT / "claimtrack" / "data" / "demo.jsonl"
     if demo_file.exists() and importer_available() is None:
         path.unlink(missing_ok=True)
-        done = subprocess.run([CLAIMTRACK, "--db", str(path), "import", str(demo_file), "--format", "jsonl"],
+        done = subprocess.run(check=False, args=[CLAIMTRACK, "--db", str(path), "import", str(demo_file), "--format", "jsonl"],
                               capture_output=True, text=True)
         if done.returncode == 0:
             return str(path)
@@ -628,10 +628,10 @@ def part_startup(args: argparse.Namespace, results: Results) -> None:
     python_ms, _, python_cpu = wall([sys.executable, "-c", "pass"], runs)
     results.add(Row("startup", "python -c pass", "-", python_ms, "ms", note=f"CPU {python_cpu:.0f} ms"))
     help_ms, code, help_cpu = wall([CLAIMTRACK, "--help"], runs)
-    probe = subprocess.run(
-        [sys.executable, "-c", "import atexit, sys\n"
+    probe = subprocess.run(check=False, args=
+        [sys.executable, "-c", ("import atexit, sys\n"
          "atexit.register(lambda: print('sqlalchemy' in sys.modules, file=sys.stderr))\n"
-         "sys.argv = ['claimtrack', '--help']\nfrom claimtrack.cli.app import main\nmain()"],
+         "sys.argv = ['claimtrack', '--help']\nfrom claimtrack.cli.app import main\nmain()")],
         capture_output=True, text=True)
     imported = probe.stderr.strip().splitlines()[-1:] == ["True"]
     results.add(Row("startup", "claimtrack --help", "-", help_ms, "ms", python_ms, "python -c pass", "< 150 ms",
@@ -727,7 +727,7 @@ def machine() -> dict[str, Any]:
 
         with psycopg.connect(PG_DEFAULT, connect_timeout=3) as connection:
             info["postgresql"] = connection.execute("SHOW server_version").fetchone()[0]
-    except Exception:
+    except Exception:  # noqa: BLE001 (unreachable server or missing table: no database)
         info["postgresql"] = "unreachable"
     import sqlalchemy
 

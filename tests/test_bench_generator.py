@@ -19,8 +19,8 @@ import pytest
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))
 
-import generate  # noqa: E402
-import rawload  # noqa: E402
+import generate
+import rawload
 
 N = 1_000
 ACTORS = 300

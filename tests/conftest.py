@@ -124,6 +124,19 @@ def database(db_url: str) -> Iterator[Any]:
     db.dispose()
 
 
+def _cache_typer_command_tree() -> None:
+    """Build the Typer app's command tree once per test session, not once per invocation
+    (rebuilding 40-odd commands' options was most of every in-process CLI call)."""
+    import functools
+
+    import typer.testing
+
+    typer.testing._get_command = functools.cache(typer.testing._get_command)  # type: ignore[attr-defined]
+
+
+_cache_typer_command_tree()
+
+
 class Cli:
     """Runs claimtrack commands in-process against one database, stdout and stderr apart."""
 

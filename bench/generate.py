@@ -34,7 +34,7 @@ DEFAULT_SEED = 8
 DEFAULT_ACTORS = 10_000
 #: depth 1..10 of an attribution chain; mean about 1.8 hops per statement, a tail reaching 10
 DEPTH_WEIGHTS = (75, 8, 5, 3, 2.5, 2, 1.5, 1, 1, 1)
-#: documents span ten years, published in index order (with jitter) so chains can respect time
+#: documents span ten years, published in index order (never decreasing) so chains respect time
 FIRST_DAY = date(2015, 1, 1)
 SPAN_DAYS = 3_650
 RETRIEVED_AT = "2026-01-01T00:00:00Z"
@@ -118,9 +118,12 @@ def _family(i: int) -> str:
     return "".join(digits).capitalize()
 
 
-def _doc_date(shape: Shape, i: int, rng: random.Random) -> date:
-    base = FIRST_DAY + timedelta(days=i * SPAN_DAYS // shape.documents)
-    return base + timedelta(days=rng.randint(0, 2))
+def _doc_date(shape: Shape, i: int) -> date:
+    """Document i's publication day: non-decreasing in i, so a document citing an earlier-indexed
+    one is never dated before it. (A random jitter of 0-2 days here, with chains only a fraction
+    of a day of indexes long at 1M, used to date cited documents after their citers: the audit
+    then flagged ~156k time-order hops that the generator never meant to write.)"""
+    return FIRST_DAY + timedelta(days=i * SPAN_DAYS // shape.documents)
 
 
 def _doc_kind(i: int) -> str:
@@ -190,7 +193,7 @@ def document_records(shape: Shape) -> Iterator[dict[str, Any]]:
     outlets, agencies = shape.outlets, shape.agencies
     for i in range(shape.documents):
         kind = _doc_kind(i)
-        published = _doc_date(shape, i, rng)
+        published = _doc_date(shape, i)
         if kind == "dispatch":
             outlet: str | None = f"a{agencies.start + i % len(agencies)}"
         elif kind == "post":
@@ -266,9 +269,13 @@ def statement_and_hops(shape: Shape, j: int, rng: random.Random) -> tuple[dict[s
     # where in time: a base document; the primary source is a post near it
     base = rng.randrange(shape.documents)
     primary_doc = min(shape.documents - 1, (base // 20) * 20 + rng.randrange(3))
-    said_day = _doc_date(shape, primary_doc, random.Random(0)) - timedelta(days=rng.randint(0, 1))
     if c % 20 == 1 and rnd == 1:
-        said_day = said_day + timedelta(days=30)
+        # the reversal is said about 30 days later: move its primary source (and so its whole
+        # chain) that far on, in whole blocks of 20 documents so it stays a post
+        primary_doc = min(primary_doc + -(-30 * shape.documents // SPAN_DAYS // 20) * 20,
+                          (shape.documents - 1) // 20 * 20)
+    # said on or before the day of its primary source; every hop's document comes at or after it
+    said_day = _doc_date(shape, primary_doc) - timedelta(days=rng.randint(0, 1))
     said = _partial(said_day, rng)
 
     status, reason = "normal", None
@@ -291,8 +298,9 @@ def statement_and_hops(shape: Shape, j: int, rng: random.Random) -> tuple[dict[s
     later = range(primary_doc + 1, min(shape.documents, primary_doc + 1 + 40 * depth))
     if len(later) >= depth:
         chain_docs = sorted(rng.sample(later, depth))
-    else:  # near the end of the archive: any distinct documents
-        chain_docs = rng.sample(range(shape.documents), depth)
+    else:  # near the end of the archive: a shorter chain, still in time order after the primary
+        tail = range(primary_doc, shape.documents)
+        chain_docs = sorted(rng.sample(tail, min(depth, len(tail))))
     hops: list[dict[str, Any]] = []
     starts_primary = speaker is not None and rng.random() < 0.5
     if starts_primary:

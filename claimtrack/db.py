@@ -35,7 +35,9 @@ HEAD_REVISION = KNOWN_REVISIONS[-1]
 ENV_URL = "CLAIMTRACK_DATABASE_URL"
 ENV_USER = "CLAIMTRACK_USER"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-#: PostgreSQL advisory lock that serializes writers, so the event hash chain stays linear
+#: PostgreSQL advisory lock that serializes writers, so the event hash chain stays linear. Taken
+#: as (WRITE_LOCK_KEY, hashtext(current_database())): advisory locks are server-wide, and two
+#: claimtrack databases on one server must not wait for each other.
 WRITE_LOCK_KEY = 7_220_417
 #: how often taking the write lock, and a whole `run_write` transaction, is tried
 BEGIN_ATTEMPTS = 5
@@ -261,7 +263,10 @@ class Database:
                 session.begin()
                 session.connection()  # emits BEGIN IMMEDIATE now, not at the first query
                 if self.dialect == "postgresql":
-                    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                    session.execute(
+                        text("SELECT pg_advisory_xact_lock(:key, hashtext(current_database()))"),
+                        {"key": WRITE_LOCK_KEY},
+                    )
                 return session
             except sa_exc.DBAPIError as exc:
                 session.rollback()

@@ -46,12 +46,12 @@ def _writing(db_url: str, engine: Any) -> bool:
 
     with engine.connect() as connection:
         held = connection.execute(
-            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND granted"),
+            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :key AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
             {"key": WRITE_LOCK_KEY},
         ).scalar()
         inserted = connection.execute(
             text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                 "AND state = 'active' AND query ILIKE 'INSERT%'")
+                 "AND state = 'active' AND (query ILIKE 'INSERT%' OR query ILIKE 'COPY%')")
         ).scalar()
     return bool(held) and bool(inserted)
 

@@ -94,7 +94,7 @@ def no_primary_source(session: Session, scope: Scope) -> list[Problem]:
 
 
 def _in_scope_hops(session: Session, scope: Scope) -> set[int] | None:
-    if scope.claim_id is None and scope.document_id is None:
+    if scope.whole:
         return None
     return set(session.scalars(scope_hops(select(Hop.id).join(Statement, Statement.id == Hop.statement_id), scope)))
 

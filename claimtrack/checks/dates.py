@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from claimtrack.checks import ObjectRef, Problem, Scope
@@ -143,6 +143,15 @@ def missing_dates(session: Session, scope: Scope) -> list[Problem]:
     via_hop = aliased(Hop)
     outlet = aliased(Actor)
     via_outlet = aliased(Actor)
+    # Start from the undated documents, not from every hop: they are few in a working archive,
+    # and with the document_id / via_hop_id indexes the candidate hops are found without a
+    # scan of all hops (which cost 8.7 s at 1.8 M hops for a rule that found nothing).
+    undated = select(Document.id).where(Document.published_on.is_(None))
+    cited = aliased(Hop)
+    candidates = union(
+        select(Hop.id).where(Hop.document_id.in_(undated)),
+        select(Hop.id).where(Hop.via_hop_id.in_(select(cited.id).where(cited.document_id.in_(undated)))),
+    )
     query = scope_hops(
         select(Hop.id, Hop.is_primary, doc.id, outlet.name, doc.title, doc.published_on,
                via_doc.id, via_outlet.name, via_doc.title, via_doc.published_on)
@@ -155,7 +164,9 @@ def missing_dates(session: Session, scope: Scope) -> list[Problem]:
         .where(or_(
             (Hop.via_hop_id.is_not(None)) & (or_(doc.published_on.is_(None), via_doc.published_on.is_(None))),
             (Hop.is_primary.is_(True)) & (doc.published_on.is_(None)),
-        )),
+        ))
+        .where(Hop.id.in_(candidates))
+        .order_by(Hop.id),
         scope,
     )
     problems = []

@@ -21,7 +21,7 @@ def acknowledge_problem(session: Session, problem_key: str, reason: str) -> Ackn
     The key must name a problem the audit finds now (so a typo cannot silence nothing), and a
     problem is acknowledged once; the reason may not be blank.
     """
-    from claimtrack.checks import RULE_NAMES, run_audit
+    from claimtrack.checks import RULE_NAMES, run_audit, scope_for_key
 
     key = problem_key.strip()
     text = (reason or "").strip()
@@ -39,7 +39,10 @@ def acknowledge_problem(session: Session, problem_key: str, reason: str) -> Ackn
             f"problem {key} was already acknowledged by {existing.user} on "
             f"{existing.created_at:%Y-%m-%d}: {existing.reason}"
         )
-    if key not in {p.key for p in run_audit(session, rules=[rule])}:
+    # only the objects the key names are checked: the rule runs narrowed to that statement,
+    # hop or claim, never over the whole database
+    scope = scope_for_key(key)
+    if scope is None or key not in {p.key for p in run_audit(session, scope, rules=[rule])}:
         raise NotFound(f"no current audit problem has the key {key!r}; `claimtrack audit --all --rule {rule}` lists them")
     ack = Acknowledgement(problem_key=key, reason=text, user=session.info.get("user") or "unknown")
     session.add(ack)

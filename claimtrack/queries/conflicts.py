@@ -463,6 +463,20 @@ def _ordered_items(items: dict[int, StatementItem], ids: list[int]) -> list[Item
     return [items[i] for i in ids if i in items]
 
 
+@dataclass
+class KnownStatements:
+    """Statements of one claim a caller has already loaded (the claim report), for reuse.
+
+    `sides` maps a sorted tuple of stances to (statement ids in side order — normal first,
+    then by date, then id — at least SIDE_CAP of them or all, and the side's total), as
+    side_statement_ids returns them; `items` holds those statements loaded in detail.
+    """
+
+    claim_id: int
+    items: dict[int, StatementItem]
+    sides: dict[tuple[str, ...], tuple[list[int], int]]
+
+
 class _PageCache:
     """Shares item loading between the conflicts of one page.
 
@@ -472,16 +486,20 @@ class _PageCache:
     Side id lookups are memoized between the two passes.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, known: KnownStatements | None = None) -> None:
         self.session = session
         self.collecting = True
         self.wanted: list[int] = []
         self.items: dict[int, StatementItem] = {}
         self.sides: dict[tuple[Any, ...], tuple[list[int], int]] = {}
+        if known is not None:  # what the caller loaded is not read again
+            self.items.update(known.items)
+            for stances, (ids, total) in known.sides.items():
+                self.sides[(known.claim_id, tuple(sorted(stances)), None)] = (list(ids[:SIDE_CAP]), total)
 
     def side_ids(self, claim_id: int, stances: Sequence[str] | None = None,
                  speaker_ids: Sequence[int] | None = None) -> tuple[list[int], int]:
-        key = (claim_id, tuple(stances) if stances is not None else None,
+        key = (claim_id, tuple(sorted(stances)) if stances is not None else None,
                tuple(speaker_ids) if speaker_ids is not None else None)
         if key not in self.sides:
             self.sides[key] = side_statement_ids(self.session, claim_id, stances, speaker_ids)
@@ -498,7 +516,7 @@ class _PageCache:
 
     def serve(self) -> None:
         self.collecting = False
-        unique = list(dict.fromkeys(self.wanted))
+        unique = [i for i in dict.fromkeys(self.wanted) if i not in self.items]
         for chunk in _chunks(unique):
             self.items.update(load_statement_items(self.session, chunk))
 
@@ -1012,8 +1030,8 @@ def _first_stance_page(session: Session, f: _Filters, limit: int) -> list[_Candi
             for claim_id, count in session.execute(query)]
 
 
-def _build_page(session: Session, page: list[_Candidate]) -> list[Conflict]:
-    cache = _PageCache(session)
+def _build_page(session: Session, page: list[_Candidate], known: KnownStatements | None = None) -> list[Conflict]:
+    cache = _PageCache(session, known)
     token = _PAGE.set(cache)
     try:
         for candidate in page:  # first pass: which statements does the page need?
@@ -1033,12 +1051,14 @@ def find_conflicts(
     since: date | None = None,
     include_retracted: bool = False,
     limit: int | None = None,
+    known: KnownStatements | None = None,
 ) -> ConflictList:
     """Conflicts, most severe first; only the first `limit` are loaded in detail.
 
     Order: severity (high first), then kind (stance, reversal, relation, quantity, verdict),
     then claim ids. When live stance conflicts alone fill the page, the listing stops there and
     `total` and `hidden_retracted` are None (not counted: that would take a full scan).
+    `known`: statements the caller already loaded (see KnownStatements), reused instead of re-read.
     """
     filters = _Filters(claim_id, list(speaker_ids) if speaker_ids is not None else None, since)
     wanted = list(kinds or KINDS)
@@ -1059,4 +1079,4 @@ def find_conflicts(
         hidden = 0
     candidates.sort(key=lambda c: (-c.severity, KINDS.index(c.kind), c.claim_ids))
     page = candidates if limit is None else candidates[:limit]
-    return ConflictList(_build_page(session, page), len(candidates), hidden)
+    return ConflictList(_build_page(session, page, known), len(candidates), hidden)

@@ -29,7 +29,9 @@ from claimtrack.models import (
     Verdict,
 )
 from claimtrack.queries.conflicts import (
+    SIDE_CAP,
     Conflict,
+    KnownStatements,
     StatementItem,
     VerdictItem,
     actor_ids_with_merged,
@@ -189,7 +191,11 @@ def claim_report(session: Session, claim: Claim) -> ClaimReport:
                      list(v.evidence_urls or []), history.get(v.id, []))
         for v in verdicts
     ]
-    conflicts = find_conflicts(session, claim_id=claim.id, include_retracted=True).conflicts
+    # the conflicts of this claim are built from the statements loaded above, not read again
+    # (the groups are ordered like conflict sides and capped no lower, so their heads are the sides)
+    known = KnownStatements(claim.id, items, {tuple(stances): (ids, total) for _, _, stances, total, ids in picked}) \
+        if GROUP_CAP >= SIDE_CAP else None
+    conflicts = find_conflicts(session, claim_id=claim.id, include_retracted=True, known=known).conflicts
     return ClaimReport(info, groups, relations, verdict_entries, [_brief(c) for c in conflicts])
 
 

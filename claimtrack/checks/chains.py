@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import case, distinct, func, select
@@ -63,20 +65,17 @@ def no_primary_source(session: Session, scope: Scope) -> list[Problem]:
         .order_by(Statement.id, Hop.id),
         scope,
     )
-    grouped: dict[int, dict[str, Any]] = {}
-    for sid, claim_id, text, speaker_name, descriptor, channel, hop_id, via_name, doc_id, outlet_name, title in session.execute(query):
-        entry = grouped.setdefault(sid, {"claim": (claim_id, text), "who": (speaker_name, descriptor),
-                                         "channel": channel, "ends": []})
-        entry["ends"].append((hop_id, via_name, document_label(doc_id, outlet_name, title), doc_id))
+    # rows come ordered by statement: group them as they stream, without a dict of every statement
     problems = []
-    for sid, entry in grouped.items():
-        claim_id, text = entry["claim"]
-        speaker_name, descriptor = entry["who"]
-        ends = entry["ends"]
+    for sid, group in groupby(session.execute(query), key=itemgetter(0)):
+        rows = list(group)
+        _, claim_id, text, speaker_name, descriptor, channel = rows[0][:6]
+        ends = [(hop_id, via_name, document_label(doc_id, outlet_name, title), doc_id)
+                for *_, hop_id, via_name, doc_id, outlet_name, title in rows]
         where = "; ".join(f"{doc} got it from {via_name}" for _, via_name, doc, _ in ends[:3])
         if len(ends) > 3:
             where += f"; and {len(ends) - 3} more"
-        hint = (f"Log the {entry['channel']} original and mark its hop primary." if entry["channel"]
+        hint = (f"Log the {channel} original and mark its hop primary." if channel
                 else "Find and log the original (post, transcript, press release) and mark its hop primary.")
         objects = [statement_ref(sid, speaker_name, descriptor, text), claim_ref(claim_id, text)]
         objects += [ObjectRef("hop", hop_id, f"{doc} via {via_name}") for hop_id, via_name, doc, _ in ends]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -57,9 +58,7 @@ def audit(
         )
         problems = run_audit(session, scope, rule or None)
     if json_output:
-        from claimtrack.cli.output import emit_json
-
-        emit_json([p.as_dict() for p in problems if show_all or not p.acknowledged])
+        _stream_json(p.as_dict() for p in problems if show_all or not p.acknowledged)
     else:
         from claimtrack.cli.output import console
         from claimtrack.reports.audit_view import render_audit
@@ -84,6 +83,26 @@ def ack(
         acknowledgement = acknowledge_problem(session, problem_key, reason)
         key = acknowledgement.problem_key
     print(f"Acknowledged {key}")
+
+
+def _stream_json(items: Iterable[dict[str, Any]]) -> None:
+    """Write a JSON list item by item, byte for byte what `emit_json(list)` writes.
+
+    A whole-archive audit has a million problems: one `json.dumps` of the list would hold every
+    dict and the whole (gigabyte) string at once. JSON strings never hold a raw newline, so
+    indenting an item's own lines by two spaces nests it exactly as the list dump does.
+    """
+    import sys
+
+    from claimtrack.cli.output import to_json
+
+    write = sys.stdout.write
+    separator = "[\n  "
+    for item in items:
+        write(separator)
+        write(to_json(item).replace("\n", "\n  "))
+        separator = ",\n  "
+    write("[]\n" if separator == "[\n  " else "\n]\n")
 
 
 def register(app: typer.Typer) -> None:

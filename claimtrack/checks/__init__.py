@@ -12,7 +12,7 @@ acknowledgement refers to, so an accepted problem stays accepted.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
@@ -35,18 +35,73 @@ class ObjectRef(NamedTuple):
         return f"{self.type}:{self.id}"
 
 
-@dataclass(slots=True)
 class Problem:
-    """One gap in the record: which rule, how bad, a sentence, and the objects involved."""
+    """One gap in the record: which rule, how bad, a sentence, and the objects involved.
 
-    rule: str
-    severity: str
-    message: str
-    objects: list[ObjectRef]
-    key: str
-    details: dict[str, Any] = field(default_factory=dict)
-    acknowledged: bool = False
-    ack_reason: str | None = None
+    A rule that finds many problems builds them lazily (`Problem.lazy`): it keeps the row values
+    and a module-level function that turns them into (message, objects, details) when they are
+    read. A whole-archive audit then costs the SQL plus a small shell per problem, and a
+    renderer that streams (`--json`) builds one sentence at a time instead of holding a million.
+    Lazy parts are built on each read, never cached, so memory stays that of the shells.
+    """
+
+    __slots__ = (
+        "_args",
+        "_build",
+        "_details",
+        "_message",
+        "_objects",
+        "ack_reason",
+        "acknowledged",
+        "key",
+        "rule",
+        "severity",
+    )
+
+    def __init__(self, rule: str, severity: str, message: str, objects: list[ObjectRef], key: str,
+                 details: dict[str, Any] | None = None, acknowledged: bool = False,
+                 ack_reason: str | None = None) -> None:
+        self.rule = rule
+        self.severity = severity
+        self.key = key
+        self.acknowledged = acknowledged
+        self.ack_reason = ack_reason
+        self._message: str | None = message
+        self._objects: list[ObjectRef] | None = objects
+        self._details: dict[str, Any] | None = details if details is not None else {}
+        self._build: Callable[..., tuple[str, list[ObjectRef], dict[str, Any]]] | None = None
+        self._args: tuple[Any, ...] = ()
+
+    @classmethod
+    def lazy(cls, rule: str, severity: str, key: str,
+             build: Callable[..., tuple[str, list[ObjectRef], dict[str, Any]]], *args: Any) -> Problem:
+        """A problem whose message, objects and details are `build(*args)`, computed when read."""
+        problem = cls.__new__(cls)
+        problem.rule, problem.severity, problem.key = rule, severity, key
+        problem.acknowledged, problem.ack_reason = False, None
+        problem._message = problem._objects = problem._details = None
+        problem._build, problem._args = build, args
+        return problem
+
+    def _parts(self) -> tuple[str, list[ObjectRef], dict[str, Any]]:
+        if self._build is not None:
+            return self._build(*self._args)
+        return self._message, self._objects, self._details  # type: ignore[return-value]
+
+    @property
+    def message(self) -> str:
+        return self._parts()[0]
+
+    @property
+    def objects(self) -> list[ObjectRef]:
+        return self._parts()[1]
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return self._parts()[2]
+
+    def __repr__(self) -> str:
+        return f"Problem({self.rule!r}, {self.severity!r}, key={self.key!r})"
 
     def at_least(self, severity: str) -> bool:
         """True when this problem is as severe as `severity` or more."""
@@ -54,13 +109,14 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         """The documented `--json` form of a problem."""
+        message, objects, details = self._parts()
         return {
             "rule": self.rule,
             "severity": self.severity,
             "key": self.key,
-            "message": self.message,
-            "objects": [{"type": o.type, "id": o.id, "label": o.label} for o in self.objects],
-            "details": self.details,
+            "message": message,
+            "objects": [{"type": o.type, "id": o.id, "label": o.label} for o in objects],
+            "details": details,
             "acknowledged": self.acknowledged,
             "ack_reason": self.ack_reason,
         }

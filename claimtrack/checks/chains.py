@@ -65,28 +65,33 @@ def no_primary_source(session: Session, scope: Scope) -> list[Problem]:
         .order_by(Statement.id, Hop.id),
         scope,
     )
-    # rows come ordered by statement: group them as they stream, without a dict of every statement
+    # rows come ordered by statement: group them as they stream; the sentence is built when read
     problems = []
     for sid, group in groupby(session.execute(query), key=itemgetter(0)):
         rows = list(group)
         _, claim_id, text, speaker_name, descriptor, channel = rows[0][:6]
-        ends = [(hop_id, via_name, document_label(doc_id, outlet_name, title), doc_id)
-                for *_, hop_id, via_name, doc_id, outlet_name, title in rows]
-        where = "; ".join(f"{doc} got it from {via_name}" for _, via_name, doc, _ in ends[:3])
-        if len(ends) > 3:
-            where += f"; and {len(ends) - 3} more"
-        hint = (f"Log the {channel} original and mark its hop primary." if channel
-                else "Find and log the original (post, transcript, press release) and mark its hop primary.")
-        objects = [statement_ref(sid, speaker_name, descriptor, text), claim_ref(claim_id, text)]
-        objects += [ObjectRef("hop", hop_id, f"{doc} via {via_name}") for hop_id, via_name, doc, _ in ends]
-        problems.append(Problem(
-            "no-primary-source", "warning",
-            f'Statement {sid} ({who(speaker_name, descriptor)}: "{snippet(text)}") never reaches the speaker\'s '
-            f"own words: {where}, and nothing earlier is logged. {hint}",
-            objects, f"no-primary-source:statement:{sid}",
-            {"ends": [{"hop": hop_id, "intermediary": via_name, "document": doc_id} for hop_id, via_name, _, doc_id in ends]},
-        ))
+        ends = [tuple(row[6:]) for row in rows]
+        problems.append(Problem.lazy("no-primary-source", "warning", f"no-primary-source:statement:{sid}",
+                                     _no_primary_parts, sid, claim_id, text, speaker_name, descriptor, channel, ends))
     return problems
+
+
+def _no_primary_parts(sid: int, claim_id: int, text: str | None, speaker_name: str | None, descriptor: str | None,
+                      channel: str | None, raw_ends: list[tuple[Any, ...]]) -> tuple[str, list[ObjectRef], dict[str, Any]]:
+    ends = [(hop_id, via_name, document_label(doc_id, outlet_name, title), doc_id)
+            for hop_id, via_name, doc_id, outlet_name, title in raw_ends]
+    where = "; ".join(f"{doc} got it from {via_name}" for _, via_name, doc, _ in ends[:3])
+    if len(ends) > 3:
+        where += f"; and {len(ends) - 3} more"
+    hint = (f"Log the {channel} original and mark its hop primary." if channel
+            else "Find and log the original (post, transcript, press release) and mark its hop primary.")
+    objects = [statement_ref(sid, speaker_name, descriptor, text), claim_ref(claim_id, text)]
+    objects += [ObjectRef("hop", hop_id, f"{doc} via {via_name}") for hop_id, via_name, doc, _ in ends]
+    message = (f'Statement {sid} ({who(speaker_name, descriptor)}: "{snippet(text)}") never reaches the speaker\'s '
+               f"own words: {where}, and nothing earlier is logged. {hint}")
+    details = {"ends": [{"hop": hop_id, "intermediary": via_name, "document": doc_id}
+                        for hop_id, via_name, _, doc_id in ends]}
+    return message, objects, details
 
 
 # ----------------------------------------------------------------------------- circular citation

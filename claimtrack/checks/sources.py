@@ -42,16 +42,19 @@ def unattributed(session: Session, scope: Scope) -> list[Problem]:
         .where(Statement.speaker_id.is_(None), Statement.speaker_descriptor.is_(None)),
         scope,
     )
-    problems = []
-    for sid, claim_id, text in session.execute(query):
-        problems.append(Problem(
-            "unattributed", "warning",
-            f'Statement {sid} is in the reporter\'s own voice: "{snippet(text)}" is attributed to nobody. '
-            "Find who said it (an official figure, a monitor, a named witness) or treat it as the outlet's own claim.",
-            [statement_ref(sid, None, None, text), claim_ref(claim_id, text)],
-            f"unattributed:statement:{sid}",
-        ))
-    return problems
+    # lazy problems: the sentence and labels are built only when read (see Problem.lazy)
+    return [Problem.lazy("unattributed", "warning", f"unattributed:statement:{sid}", _unattributed_parts,
+                         sid, claim_id, text)
+            for sid, claim_id, text in session.execute(query)]
+
+
+def _unattributed_parts(sid: int, claim_id: int, text: str | None) -> tuple[str, list[ObjectRef], dict[str, Any]]:
+    return ((f'Statement {sid} is in the reporter\'s own voice: "{snippet(text)}" is attributed to nobody. '
+            "Find who said it (an official figure, a monitor, a named witness) or treat it as the outlet's own claim."),
+            [statement_ref(sid, None, None, text), claim_ref(claim_id, text)], {})
+
+
+_UNSPECIFIED = select(Actor.id).where(Actor.kind == "unspecified").scalar_subquery()
 
 
 def vague_source(session: Session, scope: Scope) -> list[Problem]:
@@ -62,27 +65,20 @@ def vague_source(session: Session, scope: Scope) -> list[Problem]:
         select(Statement.id, Statement.claim_id, Claim.text, speaker.id, speaker.name)
         .join(Claim, Claim.id == Statement.claim_id)
         .join(speaker, speaker.id == Statement.speaker_id)
-        .where(speaker.kind == "unspecified"),
+        .where(speaker.kind == "unspecified")
+        # drive from the few unspecified actors through the speaker index, instead of looking up
+        # every statement's claim and speaker before testing the kind
+        .where(Statement.speaker_id.in_(_UNSPECIFIED)),
         scope,
     )
     for sid, claim_id, text, actor_id, name in session.execute(query):
-        problems.append(Problem(
-            "vague-source", "warning",
-            f'Statement {sid} is attributed to "{name}", a source nobody can check: '
-            f'who exactly said "{snippet(text)}"? Name the outlet or person, or find the original report.',
-            [statement_ref(sid, name, None, text), ObjectRef("actor", actor_id, name), claim_ref(claim_id, text)],
-            f"vague-source:statement:{sid}",
-        ))
+        problems.append(Problem.lazy("vague-source", "warning", f"vague-source:statement:{sid}", _vague_speaker_parts,
+                                     sid, claim_id, text, actor_id, name))
     for sid, claim_id, text, descriptor, _stance in session.execute(_descriptor_query(scope)):
         if not is_vague_descriptor(descriptor):
             continue
-        problems.append(Problem(
-            "vague-source", "warning",
-            f'Statement {sid} is attributed to "{descriptor}", a source nobody can check: '
-            f'who exactly said "{snippet(text)}"? Name the person or the outlet, or find the original report.',
-            [statement_ref(sid, None, descriptor, text), claim_ref(claim_id, text)],
-            f"vague-source:statement:{sid}",
-        ))
+        problems.append(Problem.lazy("vague-source", "warning", f"vague-source:statement:{sid}",
+                                     _vague_descriptor_parts, sid, claim_id, text, descriptor))
     via = aliased(Actor)
     outlet = aliased(Actor)
     speaker2 = aliased(Actor)
@@ -95,20 +91,37 @@ def vague_source(session: Session, scope: Scope) -> list[Problem]:
         .join(Document, Document.id == Hop.document_id)
         .outerjoin(outlet, outlet.id == Document.outlet_id)
         .outerjoin(speaker2, speaker2.id == Statement.speaker_id)
-        .where(via.kind == "unspecified"),
+        .where(via.kind == "unspecified")
+        .where(Hop.via_actor_id.in_(_UNSPECIFIED)),  # through ix_hops_via_actor_id, not a scan of hops
         scope,
     )
-    for hop_id, sid, descriptor, speaker_name, text, via_id, via_name, doc_id, outlet_name, title in session.execute(query):
-        doc = document_label(doc_id, outlet_name, title)
-        problems.append(Problem(
-            "vague-source", "warning",
-            f'{doc} relies on "{via_name}", a source nobody can check, for statement {sid} '
-            f'("{snippet(text)}"): which outlet reported it, and where?',
-            [ObjectRef("hop", hop_id, f"{doc} via {via_name}"), ObjectRef("actor", via_id, via_name),
-             statement_ref(sid, speaker_name, descriptor, text), ObjectRef("document", doc_id, doc)],
-            f"vague-source:hop:{hop_id}",
-        ))
+    for row in session.execute(query):
+        problems.append(Problem.lazy("vague-source", "warning", f"vague-source:hop:{row[0]}", _vague_hop_parts, *row))
     return problems
+
+
+def _vague_speaker_parts(sid: int, claim_id: int, text: str | None, actor_id: int,
+                         name: str) -> tuple[str, list[ObjectRef], dict[str, Any]]:
+    return ((f'Statement {sid} is attributed to "{name}", a source nobody can check: '
+            f'who exactly said "{snippet(text)}"? Name the outlet or person, or find the original report.'),
+            [statement_ref(sid, name, None, text), ObjectRef("actor", actor_id, name), claim_ref(claim_id, text)], {})
+
+
+def _vague_descriptor_parts(sid: int, claim_id: int, text: str | None,
+                            descriptor: str) -> tuple[str, list[ObjectRef], dict[str, Any]]:
+    return ((f'Statement {sid} is attributed to "{descriptor}", a source nobody can check: '
+            f'who exactly said "{snippet(text)}"? Name the person or the outlet, or find the original report.'),
+            [statement_ref(sid, None, descriptor, text), claim_ref(claim_id, text)], {})
+
+
+def _vague_hop_parts(hop_id: int, sid: int, descriptor: str | None, speaker_name: str | None, text: str | None,
+                     via_id: int, via_name: str, doc_id: int, outlet_name: str | None,
+                     title: str | None) -> tuple[str, list[ObjectRef], dict[str, Any]]:
+    doc = document_label(doc_id, outlet_name, title)
+    return ((f'{doc} relies on "{via_name}", a source nobody can check, for statement {sid} '
+            f'("{snippet(text)}"): which outlet reported it, and where?'),
+            [ObjectRef("hop", hop_id, f"{doc} via {via_name}"), ObjectRef("actor", via_id, via_name),
+             statement_ref(sid, speaker_name, descriptor, text), ObjectRef("document", doc_id, doc)], {})
 
 
 def _descriptor_query(scope: Scope) -> Any:
@@ -126,11 +139,13 @@ def anonymous_speaker(session: Session, scope: Scope) -> list[Problem]:
     for sid, claim_id, text, descriptor, stance in session.execute(_descriptor_query(scope)):
         if is_vague_descriptor(descriptor):
             continue
-        problems.append(Problem(
-            "anonymous-speaker", "info",
-            f'Statement {sid} comes from an unnamed speaker, "{descriptor}" ({stance.replace("_", " ")} '
-            f'"{snippet(text)}"): it cannot be checked with the person; note why the source is anonymous.',
-            [statement_ref(sid, None, descriptor, text), claim_ref(claim_id, text)],
-            f"anonymous-speaker:statement:{sid}",
-        ))
+        problems.append(Problem.lazy("anonymous-speaker", "info", f"anonymous-speaker:statement:{sid}",
+                                     _anonymous_parts, sid, claim_id, text, descriptor, stance))
     return problems
+
+
+def _anonymous_parts(sid: int, claim_id: int, text: str | None, descriptor: str,
+                     stance: str) -> tuple[str, list[ObjectRef], dict[str, Any]]:
+    return ((f'Statement {sid} comes from an unnamed speaker, "{descriptor}" ({stance.replace("_", " ")} '
+            f'"{snippet(text)}"): it cannot be checked with the person; note why the source is anonymous.'),
+            [statement_ref(sid, None, descriptor, text), claim_ref(claim_id, text)], {})

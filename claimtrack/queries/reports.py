@@ -152,16 +152,25 @@ def claim_report(session: Session, claim: Claim) -> ClaimReport:
     """Everything known about one claim; every query goes through the claim_id indexes."""
     info = ClaimInfo(claim.id, claim.key, claim.text, claim.language, claim.quantity_subject,
                      format_figure(claim.quantity_value, claim.quantity_bound, claim.quantity_unit))
-    picked: list[tuple[str, str, tuple[str, ...], int, list[int]]] = []
-    for side, label, stances in STANCE_GROUPS:
-        conditions = [Statement.claim_id == claim.id, Statement.stance.in_(stances)]
-        total = session.scalar(select(func.count()).select_from(Statement).where(*conditions)) or 0
-        ids = list(session.scalars(
-            select(Statement.id).where(*conditions)
-            .order_by(case((Statement.status == "normal", 0), else_=1), Statement.said_on.asc().nulls_last(), Statement.id)
-            .limit(GROUP_CAP)
-        )) if total else []
-        picked.append((side, label, stances, total, ids))
+    # one round trip for every group: its first GROUP_CAP ids (normal first, then by date) and its size
+    group = case(*((Statement.stance.in_(stances), index) for index, (_, _, stances) in enumerate(STANCE_GROUPS)),
+                 else_=len(STANCE_GROUPS))
+    ranked = select(
+        Statement.id.label("id"), group.label("grp"),
+        func.row_number().over(partition_by=group, order_by=(case((Statement.status == "normal", 0), else_=1),
+                                                            Statement.said_on.asc().nulls_last(), Statement.id)).label("rn"),
+        func.count().over(partition_by=group).label("total"),
+    ).where(Statement.claim_id == claim.id).subquery()
+    totals: dict[int, int] = {}
+    group_ids: dict[int, list[int]] = {index: [] for index in range(len(STANCE_GROUPS))}
+    for statement_id, index, _, total in session.execute(
+            select(ranked).where(ranked.c.rn <= GROUP_CAP).order_by(ranked.c.grp, ranked.c.rn)):
+        if index in group_ids:
+            totals[index] = total
+            group_ids[index].append(statement_id)
+    picked: list[tuple[str, str, tuple[str, ...], int, list[int]]] = [
+        (side, label, stances, totals.get(index, 0), group_ids[index])
+        for index, (side, label, stances) in enumerate(STANCE_GROUPS)]
     items = load_statement_items(session, [i for *_, ids in picked for i in ids])  # one round for all groups
     groups = [StanceGroup(side, label, list(stances), total, [items[i] for i in ids if i in items])
               for side, label, stances, total, ids in picked]

@@ -8,20 +8,24 @@ and actors, are hits of their own when no statement filter is given.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate
 from claimtrack.models import Actor, ActorAlias, Claim, Document, Hop, Statement, Verdict
-from claimtrack.queries.fulltext import match, terms
+from claimtrack.queries.fulltext import any_ids, terms, top_ids, word_ranks
 
 #: name matches count for less than words of the claim or the quote
 NAME_WEIGHT = 0.5
-#: rows considered per word and index: the most relevant ones (bm25 / ts_rank) when a word is very common
-MATCH_LIMIT = 2000
+#: the best-ranked claims (and quotes) containing every word that are considered
+CANDIDATES = 100
+#: quotes and names containing any word that are considered (unranked: the first found);
+#: on PostgreSQL also how many all-word matches are ranked (ranking re-parses each row)
+SCAN = 500
+#: with filters, claims containing every word that are considered (unranked)
+FILTERED_LIMIT = 20000
 
 
 @dataclass
@@ -58,49 +62,60 @@ class SearchFilters:
         return any(v is not None for v in (self.speaker, self.outlet, self.stance, self.since, self.until))
 
 
-def _alias_actors(session: Session, alias_scores: dict[int, float]) -> dict[int, float]:
-    """Alias id -> score, turned into (surviving) actor id -> best score."""
-    if not alias_scores:
+def _survivors(session: Session, alias_ids: list[int]) -> dict[int, int]:
+    """Alias id -> the (surviving) actor it names."""
+    if not alias_ids:
         return {}
     rows = session.execute(
         select(ActorAlias.id, Actor.id, Actor.merged_into_id).join(Actor, Actor.id == ActorAlias.actor_id)
-        .where(ActorAlias.id.in_(list(alias_scores)))
+        .where(ActorAlias.id.in_(alias_ids))
     ).all()
-    result: dict[int, float] = {}
-    for alias_id, actor_id, merged_into in rows:
-        target = merged_into or actor_id
-        result[target] = max(result.get(target, 0.0), alias_scores[alias_id])
-    return result
+    return {alias_id: merged_into or actor_id for alias_id, actor_id, merged_into in rows}
 
 
 def search(session: Session, query: str, filters: SearchFilters | None = None, *, limit: int = 20) -> list[SearchHit]:
-    """The best `limit` hits for `query`, best first; [] when the query has no words."""
+    """The best `limit` hits for `query`, best first; [] when the query has no words.
+
+    Ranked in SQL over a bounded candidate set, then only the page is loaded: a statement is a
+    hit when all words are in its claim (the best CANDIDATES claims containing every word), or
+    at least one is in its quote or its speaker's names (up to SCAN quotes / names containing
+    any word, plus the best CANDIDATES quotes containing them all). Filters are applied in SQL
+    while the candidates are read; with filters the claims considered are not capped to the best.
+    """
     filters = filters or SearchFilters()
     words = terms(query)
     if not words:
         return []
-    per_word_claims = [match(session, "claims", [w], limit=MATCH_LIMIT) for w in words]
-    per_word_quotes = [match(session, "statements", [w], limit=MATCH_LIMIT) for w in words]
-    per_word_actors = [_alias_actors(session, match(session, "aliases", [w], limit=MATCH_LIMIT)) for w in words]
+    verdict = filters.verdict.strip().lower() if filters.verdict else None
+    filtered = filters.on_statements or verdict is not None
 
-    def union(maps: list[dict[int, float]]) -> set[int]:
-        return set().union(*(m.keys() for m in maps))
+    # ---- candidates (ids only)
+    if filtered:  # the filters may leave few of them: consider every claim containing all words
+        full_claims = any_ids(session, "claims", words, limit=FILTERED_LIMIT, all_terms=True)
+    else:
+        full_claims = top_ids(session, "claims", words, limit=CANDIDATES, scan=SCAN)
+    quote_ids = list(dict.fromkeys(top_ids(session, "statements", words, limit=CANDIDATES, scan=SCAN)
+                                   + any_ids(session, "statements", words, limit=SCAN)))
+    alias_ranks = word_ranks(session, "aliases", words, any_ids(session, "aliases", words, limit=SCAN))
+    alias_actor = _survivors(session, list(alias_ranks))
+    actor_ranks: dict[int, list[float | None]] = {}  # per word, the best of an actor's names
+    for alias_id, ranks in alias_ranks.items():
+        best = actor_ranks.setdefault(alias_actor[alias_id], [None] * len(words))
+        for i, r in enumerate(ranks):
+            if r is not None and (best[i] is None or r > best[i]):  # type: ignore[operator]
+                best[i] = r
 
-    claim_ids, statement_ids, actor_ids = union(per_word_claims), union(per_word_quotes), union(per_word_actors)
     hits: list[SearchHit] = []
-
-    # ---- statements
+    # ---- statements: read with the filters, scored per word in SQL by id
     conditions = []
-    if claim_ids:
-        conditions.append(Statement.claim_id.in_(claim_ids))
-    if statement_ids:
-        conditions.append(Statement.id.in_(statement_ids))
-    if actor_ids:
-        conditions.append(Statement.speaker_id.in_(actor_ids))
+    if full_claims:
+        conditions.append(Statement.claim_id.in_(full_claims))
+    if quote_ids:
+        conditions.append(Statement.id.in_(quote_ids))
+    if actor_ranks:
+        conditions.append(Statement.speaker_id.in_(list(actor_ranks)))
+    rows: list[tuple[int, int, int | None]] = []
     if conditions:
-        from sqlalchemy import or_
-
-        # score on ids only; whole objects are loaded for the best `limit` hits alone
         q = select(Statement.id, Statement.claim_id, Statement.speaker_id).where(or_(*conditions))
         if filters.speaker is not None:
             q = q.where(Statement.speaker_id == filters.speaker.id)
@@ -113,56 +128,48 @@ def search(session: Session, query: str, filters: SearchFilters | None = None, *
         if filters.outlet is not None:
             q = q.where(Statement.id.in_(select(Hop.statement_id).join(Document, Document.id == Hop.document_id)
                                          .where(Document.outlet_id == filters.outlet.id)))
-        if filters.verdict:
-            q = q.where(Statement.claim_id.in_(select(Verdict.claim_id)
-                                               .where(func.lower(Verdict.label) == filters.verdict.strip().lower())))
-        for st_id, claim_id, speaker_id in session.execute(q):
-            score, matched, complete = 0.0, set(), True
-            for i in range(len(words)):
-                found = False
-                if claim_id in per_word_claims[i]:
-                    score += per_word_claims[i][claim_id]
-                    matched.add("claim")
+        if verdict is not None:
+            q = q.where(Statement.claim_id.in_(select(Verdict.claim_id).where(func.lower(Verdict.label) == verdict)))
+        rows = [(r[0], r[1], r[2]) for r in session.execute(q)]
+    lone_claims: list[int] = []
+    if not filters.on_statements and full_claims:
+        # claims nobody made a statement about are hits of their own
+        lone_q = select(Claim.id).where(Claim.id.in_(full_claims),
+                                        ~select(Statement.id).where(Statement.claim_id == Claim.id).exists())
+        if verdict is not None:
+            lone_q = lone_q.where(Claim.id.in_(select(Verdict.claim_id).where(func.lower(Verdict.label) == verdict)))
+        lone_claims = list(session.scalars(lone_q))
+    claim_ranks = word_ranks(session, "claims", words, [c for _, c, _ in rows] + lone_claims)
+    quote_ranks = word_ranks(session, "statements", words, [st for st, _, _ in rows])
+    none: list[float | None] = [None] * len(words)
+    for st_id, claim_id, speaker_id in rows:
+        parts = (("claim", 1.0, claim_ranks.get(claim_id, none)), ("quote", 1.0, quote_ranks.get(st_id, none)),
+                 ("speaker", NAME_WEIGHT, actor_ranks.get(speaker_id, none) if speaker_id is not None else none))
+        score, matched = 0.0, set()
+        for i in range(len(words)):
+            found = False
+            for name, weight, ranks in parts:
+                if ranks[i] is not None:
+                    score += weight * ranks[i]  # type: ignore[operator]
+                    matched.add(name)
                     found = True
-                if st_id in per_word_quotes[i]:
-                    score += per_word_quotes[i][st_id]
-                    matched.add("quote")
-                    found = True
-                if speaker_id is not None and speaker_id in per_word_actors[i]:
-                    score += NAME_WEIGHT * per_word_actors[i][speaker_id]
-                    matched.add("speaker")
-                    found = True
-                complete = complete and found
-            if complete:
-                hits.append(SearchHit(kind="statement", score=round(score, 6), matched=sorted(matched),
-                                      claim_id=claim_id, statement_id=st_id, speaker_id=speaker_id))
+            if not found:
+                break
+        else:
+            hits.append(SearchHit(kind="statement", score=round(score, 6), matched=sorted(matched),
+                                  claim_id=claim_id, statement_id=st_id, speaker_id=speaker_id))
+    for claim_id in lone_claims:
+        ranks = claim_ranks.get(claim_id, none)
+        if all(r is not None for r in ranks):
+            hits.append(SearchHit(kind="claim", score=round(sum(ranks), 6), matched=["claim"],  # type: ignore[arg-type]
+                                  claim_id=claim_id))
 
-    # ---- claims and actors standing alone (only without statement filters)
-    if not filters.on_statements:
-        in_all = set(claim_ids)
-        for m in per_word_claims:
-            in_all &= set(m)
-        covered = {h.claim_id for h in hits}
-        lone = in_all - covered
-        if lone:
-            claims_q = select(Claim.id).where(Claim.id.in_(lone))
-            if filters.verdict:
-                claims_q = claims_q.where(Claim.id.in_(select(Verdict.claim_id)
-                                         .where(func.lower(Verdict.label) == filters.verdict.strip().lower())))
-            for claim_id in session.scalars(claims_q):
-                score = sum(m[claim_id] for m in per_word_claims)
-                hits.append(SearchHit(kind="claim", score=round(score, 6), matched=["claim"], claim_id=claim_id))
-        if not filters.verdict:
-            named = set(actor_ids)
-            for m in per_word_actors:
-                named &= set(m)
-            scores: dict[int, float] = defaultdict(float)
-            for m in per_word_actors:
-                for actor_id in named:
-                    scores[actor_id] += m[actor_id]
-            for actor in session.scalars(select(Actor).where(Actor.id.in_(named))):
-                hits.append(SearchHit(kind="actor", score=round(NAME_WEIGHT * scores[actor.id], 6), matched=["name"],
-                                      actor_id=actor.id, name=actor.name))
+    # ---- actors standing alone (only without filters)
+    if not filtered:
+        named = {a: sum(r) for a, r in actor_ranks.items() if all(x is not None for x in r)}  # type: ignore[arg-type,misc]
+        for actor_id, name in session.execute(select(Actor.id, Actor.name).where(Actor.id.in_(list(named)))):
+            hits.append(SearchHit(kind="actor", score=round(NAME_WEIGHT * named[actor_id], 6), matched=["name"],
+                                  actor_id=actor_id, name=name))
 
     order = {"statement": 0, "claim": 1, "actor": 2}
     hits.sort(key=lambda h: (-h.score, order[h.kind], h.statement_id or h.claim_id or h.actor_id or 0))

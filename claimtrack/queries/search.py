@@ -166,7 +166,7 @@ def search(session: Session, query: str, filters: SearchFilters | None = None, *
 
     # ---- actors standing alone (only without filters)
     if not filtered:
-        named = {a: sum(r) for a, r in actor_ranks.items() if all(x is not None for x in r)}  # type: ignore[arg-type,misc]
+        named = {a: sum(r) for a, r in actor_ranks.items() if all(x is not None for x in r)}  # type: ignore[arg-type]
         for actor_id, name in session.execute(select(Actor.id, Actor.name).where(Actor.id.in_(list(named)))):
             hits.append(SearchHit(kind="actor", score=round(NAME_WEIGHT * named[actor_id], 6), matched=["name"],
                                   actor_id=actor_id, name=name))

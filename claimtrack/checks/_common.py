@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from claimtrack.checks import ObjectRef, Scope
 from claimtrack.models import Hop, Statement
@@ -72,3 +74,9 @@ def statement_ref(statement_id: int, speaker: str | None, descriptor: str | None
 
 def claim_ref(claim_id: int, text: str | None) -> ObjectRef:
     return ObjectRef("claim", claim_id, snippet(text, 60))
+
+
+def in_chunks(session: Session, query: Any, column: Any, ids: list[int], size: int = 5000) -> Iterator[Any]:
+    """The rows of `query` for `ids`, a chunk of ids at a time (bound-parameter limits)."""
+    for start in range(0, len(ids), size):
+        yield from session.execute(query.where(column.in_(ids[start:start + size])))

@@ -10,7 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from claimtrack.checks import ObjectRef, Problem, Scope
-from claimtrack.checks._common import document_label, scope_hops, statement_ref
+from claimtrack.checks._common import document_label, in_chunks, scope_hops, statement_ref
 from claimtrack.models import Actor, Claim, Document, Hop, Statement
 from claimtrack.normalize import fold
 
@@ -47,6 +47,21 @@ def quote_drift(session: Session, scope: Scope) -> list[Problem]:
     outlet = aliased(Actor)
     via_outlet = aliased(Actor)
     speaker = aliased(Actor)
+    differs = or_(
+        and_(via_hop.quote.is_not(None), via_hop.quote != Hop.quote),
+        and_(via_hop.quote.is_(None), Statement.quote.is_not(None), Statement.quote != Hop.quote),
+    )
+    # ids first, in one narrow scan (hop, its statement, the hop it relies on); the labelled
+    # query then reads only those hops instead of looking up documents, claims and actors for all
+    candidates = list(session.scalars(scope_hops(
+        select(Hop.id)
+        .join(Statement, Statement.id == Hop.statement_id)
+        .outerjoin(via_hop, via_hop.id == Hop.via_hop_id)
+        .where(Hop.quote.is_not(None), differs),
+        scope,
+    )))
+    if not candidates:
+        return []
     query = scope_hops(
         select(Hop.id, Hop.quote, via_hop.id, via_hop.quote, Statement.id, Statement.quote, Statement.language,
                speaker.name, Statement.speaker_descriptor, Claim.text,
@@ -60,16 +75,13 @@ def quote_drift(session: Session, scope: Scope) -> list[Problem]:
         .outerjoin(via_hop, via_hop.id == Hop.via_hop_id)
         .outerjoin(via_doc, via_doc.id == via_hop.document_id)
         .outerjoin(via_outlet, via_outlet.id == via_doc.outlet_id)
-        .where(Hop.quote.is_not(None))
-        .where(or_(
-            and_(via_hop.quote.is_not(None), via_hop.quote != Hop.quote),
-            and_(via_hop.quote.is_(None), Statement.quote.is_not(None), Statement.quote != Hop.quote),
-        )),
+        .where(Hop.quote.is_not(None), differs),
         scope,
     )
     problems = []
     for (hop_id, quote, via_id, via_quote, sid, st_quote, st_language, speaker_name, descriptor, text,
-         doc_id, outlet_name, title, language, vdoc_id, voutlet, vtitle, vlanguage) in session.execute(query):
+         doc_id, outlet_name, title, language, vdoc_id, voutlet, vtitle, vlanguage) in in_chunks(
+            session, query, Hop.id, candidates):
         here = document_label(doc_id, outlet_name, title)
         if via_quote is not None:
             reference, source, source_language = via_quote, f"{document_label(vdoc_id, voutlet, vtitle)}, which it relies on", vlanguage

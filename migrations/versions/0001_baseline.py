@@ -13,6 +13,14 @@ from __future__ import annotations
 from alembic import op
 import sqlalchemy as sa
 
+from claimtrack.fulltext_ddl import (
+    FTS_SOURCES,
+    PG_FTS_INDEXES,
+    TRIGGER_SUFFIXES,
+    sqlite_table_ddl,
+    sqlite_trigger_ddl,
+)
+
 
 revision = '0001_baseline'
 down_revision = None
@@ -367,39 +375,14 @@ def downgrade() -> None:
     op.drop_table('acknowledgements')
 
 
-# Full-text search. SQLite: FTS5 external-content tables kept in step by triggers, with
-# accents folded so "Alexeï" finds "Alexei". PostgreSQL: GIN indexes over to_tsvector with the
-# language-neutral 'simple' configuration (the data is Russian, Arabic and English at once).
-FTS_SOURCES = {
-    # fts table: (content table, indexed columns)
-    "claims_fts": ("claims", ("text",)),
-    "statements_fts": ("statements", ("quote", "cue", "original_text")),
-    "actor_aliases_fts": ("actor_aliases", ("alias",)),
-}
-PG_FTS_INDEXES = {
-    "ix_claims_text_fts": ("claims", "text"),
-    "ix_statements_quote_fts": ("statements", "coalesce(quote, '') || ' ' || coalesce(original_text, '')"),
-    "ix_actor_aliases_alias_fts": ("actor_aliases", "alias"),
-}
-
-
+# Full-text search: the DDL lives in claimtrack/fulltext_ddl.py (plain SQL strings, shared with
+# the bulk importer, which recreates the insert triggers after a large import).
 def _create_full_text() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        for fts, (table, columns) in FTS_SOURCES.items():
-            cols = ", ".join(columns)
-            new = ", ".join(f"new.{c}" for c in columns)
-            old = ", ".join(f"old.{c}" for c in columns)
-            op.execute(
-                f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='id', "
-                "tokenize='unicode61 remove_diacritics 2')"
-            )
-            op.execute(f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-                       f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END")
-            op.execute(f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-                       f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END")
-            op.execute(f"CREATE TRIGGER {fts}_au AFTER UPDATE ON {table} BEGIN "
-                       f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
-                       f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END")
+        for fts in FTS_SOURCES:
+            op.execute(sqlite_table_ddl(fts))
+            for suffix in TRIGGER_SUFFIXES:
+                op.execute(sqlite_trigger_ddl(fts, suffix))
     else:
         for name, (table, expression) in PG_FTS_INDEXES.items():
             op.execute(f"CREATE INDEX {name} ON {table} USING gin (to_tsvector('simple', {expression}))")

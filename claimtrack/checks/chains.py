@@ -206,6 +206,55 @@ def _terminal_walk(scope: Scope) -> Any:
     return walk
 
 
+def _origin_of(end_hop: Any) -> Any:
+    """The origin of a chain ending at `end_hop`: minus the intermediary's id, or the document's."""
+    return case(
+        ((end_hop.via_actor_id.is_not(None)) & (end_hop.is_primary.is_(False)), -end_hop.via_actor_id),
+        else_=end_hop.document_id,
+    )
+
+
+def _ends_backward(scope: Scope) -> Any:
+    """(claim, start document, origin) per carrying hop in scope, walking back from each hop."""
+    walk = _terminal_walk(scope)
+    end_hop = aliased(Hop)
+    return (
+        select(walk.c.claim_id, walk.c.start_doc, _origin_of(end_hop).label("origin"))
+        .select_from(walk)
+        .join(end_hop, end_hop.id == walk.c.cur_id)
+        .where(end_hop.via_hop_id.is_(None))
+        .subquery("echo_ends")
+    )
+
+
+def _ends_forward() -> Any:
+    """The same rows for the whole database, walking forward from every chain's end.
+
+    Each hop is visited once (a chain of depth d costs d rows, not d(d+1)/2 as walking back
+    from each of its hops does), through the `hops.via_hop_id` index. A hop in a circle is never
+    reached from an end, so it has no origin, exactly as in the backward walk; and since every
+    hop relies on at most one other, the walk cannot loop. Only for the whole database: a scoped
+    audit starts from the few hops in scope instead.
+    """
+    hops = Hop.__table__
+    st = Statement.__table__
+    end_hop = aliased(Hop)
+    walk = (
+        select(end_hop.id.label("hop_id"), _origin_of(end_hop).label("origin"))
+        .where(end_hop.via_hop_id.is_(None))
+        .cte("echo_forward", recursive=True)
+    )
+    walk = walk.union_all(
+        select(hops.c.id, walk.c.origin).select_from(walk.join(hops, hops.c.via_hop_id == walk.c.hop_id))
+    )
+    return (
+        select(st.c.claim_id.label("claim_id"), hops.c.document_id.label("start_doc"), walk.c.origin)
+        .select_from(walk.join(hops, hops.c.id == walk.c.hop_id).join(st, st.c.id == hops.c.statement_id))
+        .where(st.c.stance.in_(CARRYING_STANCES), st.c.status == "normal")
+        .subquery("echo_ends")
+    )
+
+
 def _origin_query(scope: Scope) -> Any:
     """Per claim: carrying documents, independent origins, relaying documents, and one origin.
 
@@ -213,19 +262,7 @@ def _origin_query(scope: Scope) -> Any:
     "Relaying" documents are the carrying documents other than the origin document itself: the
     speaker's own post plus one article quoting it is one relay, not an echo chamber.
     """
-    walk = _terminal_walk(scope)
-    end_hop = aliased(Hop)
-    origin = case(
-        ((end_hop.via_actor_id.is_not(None)) & (end_hop.is_primary.is_(False)), -end_hop.via_actor_id),
-        else_=end_hop.document_id,
-    )
-    ends = (
-        select(walk.c.claim_id, walk.c.start_doc, origin.label("origin"))
-        .select_from(walk)
-        .join(end_hop, end_hop.id == walk.c.cur_id)
-        .where(end_hop.via_hop_id.is_(None))
-        .subquery("echo_ends")
-    )
+    ends = _ends_forward() if scope.claim_id is None and scope.document_id is None else _ends_backward(scope)
     relaying = case((ends.c.start_doc != ends.c.origin, ends.c.start_doc), else_=None)
     documents = func.count(distinct(ends.c.start_doc))
     origins = func.count(distinct(ends.c.origin))

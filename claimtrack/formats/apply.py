@@ -434,8 +434,7 @@ class Applier:
                 rows = connection.execute(query, {"values": part})
             else:
                 rows = connection.execute(select(table.c[column], table.c.id).where(table.c[column].in_(part)))
-            for value, id_ in rows:
-                yield value, id_
+            yield from ((value, id_) for value, id_ in rows)
 
     def _prefetch_hop_pairs(self, chunk: list[Item | Bad]) -> None:
         """Existing hops of the statements this chunk's hops name, in one query: otherwise every

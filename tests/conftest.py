@@ -62,11 +62,11 @@ def pg_drop_database(name: str) -> None:
 
     from sqlalchemy import exc
 
-    for attempt in range(5):
+    for attempt in range(3):
         try:
-            pg_execute(f"DROP DATABASE IF EXISTS {name}" + (" WITH (FORCE)" if attempt >= 2 else ""))
+            pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             return
-        except exc.DBAPIError:
+        except exc.DBAPIError:  # e.g. another role's session that we may not end yet
             time.sleep(0.2 * (attempt + 1))
     warnings.warn(f"could not drop test database {name}", stacklevel=2)
 

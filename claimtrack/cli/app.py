@@ -95,6 +95,7 @@ def root(
     """claimtrack: log who said what, where it was reported and when; line up conflicting
     claims side by side; audit every attribution chain back to its primary source."""
     ctx.obj = AppContext(db_option=db_option, user=user, debug=debug)
+    ctx.call_on_close(ctx.obj.close)
 
 
 for module in (db, stats, actor, document, claim, statement, hop, verdict, log, search,

@@ -33,6 +33,12 @@ class AppContext:
             self._database = Database.open(self.db_option, user=self.user)
         return self._database
 
+    def close(self) -> None:
+        """Release the database connections when the command ends (a shared server counts them)."""
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
+
 
 def app_context(ctx: typer.Context) -> AppContext:
     """The AppContext of the root command, wherever in the command tree `ctx` is."""

@@ -11,7 +11,7 @@ Timestamps are UTC.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -66,16 +66,16 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; claimtrack stores UTC timestamps only")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _in(column: str, enum: type[StrEnum]) -> str:
@@ -142,7 +142,7 @@ class Actor(Base):
         back_populates="actor", foreign_keys="Affiliation.actor_id", order_by="Affiliation.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
 
 class ActorAlias(Base):
@@ -293,7 +293,7 @@ class Claim(Base):
     statements: Mapped[list[Statement]] = relationship(back_populates="claim", order_by="Statement.id")
     verdicts: Mapped[list[Verdict]] = relationship(back_populates="claim", order_by="Verdict.id")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
 
 class ClaimRelation(Base):
@@ -324,7 +324,7 @@ class ClaimRelation(Base):
     source: Mapped[Claim] = relationship(foreign_keys=[source_claim_id])
     target: Mapped[Claim] = relationship(foreign_keys=[target_claim_id])
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
 
 # --------------------------------------------------------------------------- statements
@@ -387,7 +387,7 @@ class Statement(Base, PartialDateMixin):
     nested: Mapped[list[Statement]] = relationship(back_populates="parent")
     hops: Mapped[list[Hop]] = relationship(back_populates="statement", order_by="Hop.id")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
     @property
     def said(self) -> PartialDate | None:
@@ -474,7 +474,7 @@ class Verdict(Base, PartialDateMixin):
     claim: Mapped[Claim] = relationship(back_populates="verdicts")
     reviewer: Mapped[Actor | None] = relationship()
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
     @property
     def reviewed(self) -> PartialDate | None:

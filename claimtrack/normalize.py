@@ -50,8 +50,7 @@ def normalize_url(url: str) -> str:
         raw = "https://" + raw
     parts = urlsplit(raw)
     host = (parts.hostname or "").lower()
-    if host.startswith("www."):
-        host = host[4:]
+    host = host.removeprefix("www.")
     netloc = host if parts.port in (None, 80, 443) else f"{host}:{parts.port}"
     path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)

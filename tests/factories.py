@@ -11,7 +11,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import parse_optional_date
-from claimtrack.models import Actor, ActorAlias, Affiliation, Claim, ClaimRelation, Document, Hop, Statement, Verdict
+from claimtrack.models import (
+    Actor,
+    ActorAlias,
+    Affiliation,
+    Claim,
+    ClaimRelation,
+    Document,
+    Hop,
+    Statement,
+    Verdict,
+)
 from claimtrack.normalize import claim_hash, normalize_name, normalize_url
 
 

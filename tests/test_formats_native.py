@@ -53,7 +53,6 @@ def test_import_stores_fields_and_one_event_covering_created_rows(database: Any)
 
     from claimtrack.formats import import_native
     from claimtrack.models import Actor, Claim, Event, Hop, Statement, Verdict
-
     from tests import factories as f
 
     with database.write() as session:

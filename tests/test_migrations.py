@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from claimtrack.db import HEAD_REVISION, KNOWN_REVISIONS, Database
@@ -58,6 +59,7 @@ def test_failed_migration_leaves_schema_and_rows_unchanged(database, tmp_path: P
     from importlib.resources import files
 
     from alembic import command
+
     from tests import factories as f
 
     with database.write() as s:
@@ -76,7 +78,7 @@ def test_failed_migration_leaves_schema_and_rows_unchanged(database, tmp_path: P
     )
     config = alembic_config(database.url)
     config.set_main_option("script_location", str(scripts))
-    with pytest.raises(Exception):
+    with pytest.raises(DBAPIError):
         command.upgrade(config, "head")
     database.dispose()
     engine = create_engine(database.url, poolclass=NullPool)

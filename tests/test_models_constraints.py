@@ -45,17 +45,15 @@ def test_a_well_formed_statement_is_accepted(database):
 )
 def test_bad_statement_rows_are_refused_by_named_checks(database, change, constraint):
     claim = _claim_id(database)
-    with pytest.raises(exc.IntegrityError) as info:
-        with database.write() as s:
-            s.execute(text(STATEMENT), {"claim": claim, **GOOD, **change})
+    with pytest.raises(exc.IntegrityError) as info, database.write() as s:
+        s.execute(text(STATEMENT), {"claim": claim, **GOOD, **change})
     # SQLite names the failed CHECK; PostgreSQL too.
     assert constraint in str(info.value)
 
 
 def test_dangling_foreign_key_is_refused(database):
-    with pytest.raises(exc.IntegrityError):
-        with database.write() as s:
-            s.execute(text(STATEMENT), {"claim": 999_999, **GOOD})
+    with pytest.raises(exc.IntegrityError), database.write() as s:
+        s.execute(text(STATEMENT), {"claim": 999_999, **GOOD})
 
 
 def test_duplicate_claim_text_is_refused_by_the_hash(database):
@@ -70,28 +68,25 @@ def test_verdict_value_must_lie_on_its_scale(database):
            "status, created_at, version) VALUES (:c, 'False', :v, 5, 1, false, '[]', 'normal', CURRENT_TIMESTAMP, 1)")
     with database.write() as s:
         s.execute(text(sql), {"c": claim, "v": 2})
-    with pytest.raises(exc.IntegrityError, match="ck_verdicts_value_within_scale"):
-        with database.write() as s:
-            s.execute(text(sql), {"c": claim, "v": 7})
+    with pytest.raises(exc.IntegrityError, match="ck_verdicts_value_within_scale"), database.write() as s:
+        s.execute(text(sql), {"c": claim, "v": 7})
 
 
 def test_claim_cannot_relate_to_itself(database):
     claim = _claim_id(database)
-    with pytest.raises(exc.IntegrityError, match="ck_claim_relations_not_self"):
-        with database.write() as s:
-            s.execute(text(
-                "INSERT INTO claim_relations (source_claim_id, target_claim_id, type, status, created_at, version) "
-                "VALUES (:c, :c, 'contradicts', 'confirmed', CURRENT_TIMESTAMP, 1)"), {"c": claim})
+    with pytest.raises(exc.IntegrityError, match="ck_claim_relations_not_self"), database.write() as s:
+        s.execute(text(
+            "INSERT INTO claim_relations (source_claim_id, target_claim_id, type, status, created_at, version) "
+            "VALUES (:c, :c, 'contradicts', 'confirmed', CURRENT_TIMESTAMP, 1)"), {"c": claim})
 
 
 def test_partial_date_needs_its_precision(database):
     claim = _claim_id(database)
-    with pytest.raises(exc.IntegrityError, match="ck_statements_said_precision"):
-        with database.write() as s:
-            s.execute(text(
-                "INSERT INTO statements (claim_id, stance, status, said_on, said_precision, said_approx, created_at, "
-                "version) VALUES (:c, 'asserts', 'normal', '2021-01-23', 'week', false, CURRENT_TIMESTAMP, 1)"),
-                {"c": claim})
+    with pytest.raises(exc.IntegrityError, match="ck_statements_said_precision"), database.write() as s:
+        s.execute(text(
+            "INSERT INTO statements (claim_id, stance, status, said_on, said_precision, said_approx, created_at, "
+            "version) VALUES (:c, 'asserts', 'normal', '2021-01-23', 'week', false, CURRENT_TIMESTAMP, 1)"),
+            {"c": claim})
 
 
 def test_every_check_constraint_is_named():

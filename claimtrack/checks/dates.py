@@ -189,11 +189,12 @@ def missing_dates(session: Session, scope: Scope) -> list[Problem]:
         objects = [ObjectRef("hop", hop_id, here)]
         if vdoc_id is not None:
             there = document_label(vdoc_id, voutlet, vtitle)
-            undated = [label for label, value in ((here, on), (there, von)) if value is None]
+            undated_labels = [label for label, value in ((here, on), (there, von)) if value is None]
             objects += [ObjectRef("document", d, label) for d, label, value in
                         ((doc_id, here, on), (vdoc_id, there, von)) if value is None]
+            verb = "has" if len(undated_labels) == 1 else "have"
             message = (f"Cannot check that {here} came after {there}, which it relies on: "
-                       f"{' and '.join(undated)} {'has' if len(undated) == 1 else 'have'} no published date.")
+                       f"{' and '.join(undated_labels)} {verb} no published date.")
         else:
             objects.append(ObjectRef("document", doc_id, here))
             message = (f"{here} is a primary source but has no published date, so nothing that cites it can be "

@@ -28,8 +28,8 @@ from claimtrack.cli import (
     log,
     report,
     search,
-    stats,
     statement,
+    stats,
     transfer,
     verdict,
 )

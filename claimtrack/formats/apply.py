@@ -370,7 +370,7 @@ class Applier:
                 key = record.get("key")
                 if isinstance(key, str) and kind in wanted:
                     wanted[kind].add(key)
-                for field, target in _REF_FIELDS.get(kind, ()):  # type: ignore[arg-type]
+                for field, target in _REF_FIELDS.get(kind, ()):
                     value = record.get(field)
                     if isinstance(value, str):
                         wanted[target].add(value)
@@ -819,7 +819,7 @@ class Applier:
         if size <= MAX_MAP_ENTRIES:
             return
         for mapping in (*self.ids.values(), *self.missing.values()):
-            mapping.clear()
+            mapping.clear()  # type: ignore[attr-defined]
         for other in (self.claim_by_hash, self.claim_hash_missing, self.doc_by_url, self.doc_url_missing,
                       self.actor_by_ext, self.ext_missing, self.hop_pairs, self.affiliations, self.relations):
             other.clear()

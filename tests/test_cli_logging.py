@@ -95,7 +95,8 @@ def test_document_claim_statement_hop_verdict_commands(cli):
 
     claim = cli.json("claim", "show", "1")
     assert set(claim) == {"id", "key", "text", "language", "quantity", "statements", "relations", "verdicts",
-                          "created_at"}
+                          "created_at", "version"}
+    assert claim["version"] == 1
     assert claim["quantity"] == {"subject": "supporters visited by police", "value": 24.0, "bound": "at_least",
                                  "unit": None}
     assert [s["stance"] for s in claim["statements"]] == ["asserts", "denies"]
@@ -111,7 +112,7 @@ def test_document_claim_statement_hop_verdict_commands(cli):
     assert cli.json("statement", "show", "1")["nested_ids"] == [3]
     verdicts = cli.json("verdict", "list", "--claim", "1", "--reviewer", "PolitiFact")
     assert set(verdicts[0]) == {"id", "claim_id", "claim", "label", "value", "best", "worst", "reviewer_id",
-                                "reviewer", "reviewed", "url", "explanation", "evidence_urls", "status"}
+                                "reviewer", "reviewed", "url", "explanation", "evidence_urls", "status", "version"}
     assert (verdicts[0]["value"], verdicts[0]["reviewed"], verdicts[0]["evidence_urls"]) == \
         (4.0, "2021-08", ["https://ovd.info/x"])
     assert [c["statements"] for c in cli.json("claim", "list")] == [2, 0, 0, 1]

@@ -67,7 +67,7 @@ def show(ctx: typer.Context, claim: ClaimArg, as_json: JsonOption = False) -> No
         q = view.quantity
         quantity = f"{q['subject']}: {q['bound'] or ''} {q['value']:g} {q['unit'] or ''}".replace("  ", " ")
     kv_table(f"claim {view.id}", [
-        ("text", view.text), ("key", view.key), ("quantity", quantity),
+        ("text", view.text), ("key", view.key), ("version", str(view.version)), ("quantity", quantity),
         ("relations", [f"{r.type} ({r.status}{f', {r.score:.2f}' if r.score is not None else ''}) "
                        f"{'→' if r.direction == 'outgoing' else '←'} claim {r.other_claim_id}: {r.other_claim}"
                        for r in view.relations]),

@@ -1,6 +1,6 @@
 """`claimtrack claim edit` and `claimtrack verdict edit`: changes with optimistic locking.
 
-Both need `--expect-version N`, the version the editor read (`history claim|verdict ID` shows
+Both need `--expect-version N`, the version the editor read (`claim show`, `verdict list` and `history` show
 it): when somebody changed the object since, the edit fails instead of overwriting.
 The commands attach to the `claim` and `verdict` groups of claimtrack.cli.claim/verdict.
 """
@@ -18,7 +18,7 @@ ExpectVersion = Annotated[
     typer.Option(
         "--expect-version",
         min=1,
-        help="The version you read (`claimtrack history claim|verdict ID` shows it); the edit fails "
+        help="The version you read (`claim show` / `verdict list` / `history` show it); the edit fails "
         "if the object changed since.",
         show_default=False,
     ),

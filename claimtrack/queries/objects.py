@@ -252,12 +252,13 @@ class VerdictView:
     explanation: str | None
     evidence_urls: list[str]
     status: str
+    version: int  # what `verdict edit --expect-version` needs
 
 
 def verdict_view(v: Verdict) -> VerdictView:
     return VerdictView(v.id, v.claim_id, v.claim.text, v.label, v.rating_value, v.best, v.worst, v.reviewer_id,
                        _name(v.reviewer), _date(v.reviewed), v.url, v.explanation, list(v.evidence_urls or []),
-                       v.status)
+                       v.status, v.version)
 
 
 def list_verdicts(session: Session, *, claim: Claim | None = None, reviewer: Actor | None = None,
@@ -295,6 +296,7 @@ class ClaimView:
     relations: list[RelationView]
     verdicts: list[VerdictView]
     created_at: str = field(default="")
+    version: int = 1  # what `claim edit --expect-version` needs
 
 
 def claim_view(session: Session, claim: Claim) -> ClaimView:
@@ -315,6 +317,7 @@ def claim_view(session: Session, claim: Claim) -> ClaimView:
         id=claim.id, key=claim.key, text=claim.text, language=claim.language, quantity=quantity,
         statements=[statement_view(session, s) for s in claim.statements], relations=relations,
         verdicts=[verdict_view(v) for v in claim.verdicts], created_at=claim.created_at.isoformat(),
+        version=claim.version,
     )
 
 

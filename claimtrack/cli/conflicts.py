@@ -61,8 +61,9 @@ def conflicts(
 
     kinds = _kinds(kind)
     check_output_path(output)
+    from claimtrack.cli.objects import actor_ref
     from claimtrack.dates import parse_optional_date
-    from claimtrack.queries.conflicts import actor_ids_with_merged, find_conflicts, resolve_actor
+    from claimtrack.queries.conflicts import actor_ids_with_merged, find_conflicts
     from claimtrack.queries.lookup import get_claim
     from claimtrack.reports.conflicts import (
         conflict_notes,
@@ -73,7 +74,7 @@ def conflicts(
     since_date = parse_optional_date(since, "--since")
     with read_session(ctx) as session:
         claim_id = get_claim(session, claim).id if claim is not None else None
-        speaker_ids = actor_ids_with_merged(session, resolve_actor(session, speaker).id) if speaker is not None else None
+        speaker_ids = actor_ids_with_merged(session, actor_ref(session, speaker, offer_new=False).id) if speaker is not None else None
         result = find_conflicts(session, claim_id=claim_id, kinds=kinds, speaker_ids=speaker_ids,
                                 since=since_date.start if since_date else None,
                                 include_retracted=include_retracted, limit=limit)

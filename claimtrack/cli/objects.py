@@ -18,12 +18,13 @@ if TYPE_CHECKING:
     from claimtrack.models import Actor
 
 
-def actor_ref(session: Session, ref: str) -> Actor:
-    """An actor by id (digits), `#id`, key or any of its names."""
+def actor_ref(session: Session, ref: str, *, offer_new: bool = True) -> Actor:
+    """An actor by id (digits), `#id`, key or any of its names; read commands pass
+    offer_new=False (they cannot create the actor a "did you mean" misses)."""
     from claimtrack.services.resolve import resolve_actor
 
     text = ref.strip()
-    return resolve_actor(session, "#" + text if text.isdigit() else text)
+    return resolve_actor(session, "#" + text if text.isdigit() else text, offer_new=offer_new)
 
 
 def optional_actor(session: Session, ref: str | None) -> Actor | None:

@@ -93,12 +93,12 @@ def report_speaker(
     """A speaker's track record: statements by stance and status, the verdicts on claims they
     made, where they contradicted themselves, and the outlets that carried them."""
     check_output_path(output)
-    from claimtrack.queries.conflicts import resolve_actor
+    from claimtrack.cli.objects import actor_ref
     from claimtrack.queries.reports import speaker_report
     from claimtrack.reports.views import speaker_markdown, speaker_renderables
 
     with read_session(ctx) as session:
-        report = speaker_report(session, resolve_actor(session, name))
+        report = speaker_report(session, actor_ref(session, name, offer_new=False))
     deliver(json_data=report.to_dict, renderables=lambda: speaker_renderables(report),
             markdown_text=lambda: speaker_markdown(report), as_json=as_json, markdown=markdown, output=output,
             title=f"claimtrack · {report.actor.name}")
@@ -115,12 +115,12 @@ def report_outlet(
     """What an outlet reported and how it attributed it (direct / indirect / vague /
     unattributed shares), and which intermediaries and outlets it relies on."""
     check_output_path(output)
-    from claimtrack.queries.conflicts import resolve_actor
+    from claimtrack.cli.objects import actor_ref
     from claimtrack.queries.reports import outlet_report
     from claimtrack.reports.views import outlet_markdown, outlet_renderables
 
     with read_session(ctx) as session:
-        report = outlet_report(session, resolve_actor(session, name))
+        report = outlet_report(session, actor_ref(session, name, offer_new=False))
     deliver(json_data=report.to_dict, renderables=lambda: outlet_renderables(report),
             markdown_text=lambda: outlet_markdown(report), as_json=as_json, markdown=markdown, output=output,
             title=f"claimtrack · {report.actor.name}")

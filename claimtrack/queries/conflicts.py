@@ -29,10 +29,8 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from claimtrack.dates import PartialDate, parse_date
-from claimtrack.errors import Ambiguous, NotFound
 from claimtrack.models import (
     Actor,
-    ActorAlias,
     Affiliation,
     Claim,
     ClaimRelation,
@@ -41,7 +39,7 @@ from claimtrack.models import (
     Statement,
     Verdict,
 )
-from claimtrack.normalize import fold, normalize_name
+from claimtrack.normalize import fold
 from claimtrack.queries.ratings import normalize_rating
 from claimtrack.vocab import (
     OPPOSING_STANCES,
@@ -276,35 +274,6 @@ def fast_fold(text: str) -> str:
 def _date_text(value: date | None, precision: str | None, approx: bool | None) -> str | None:
     partial = PartialDate.of(value, precision, approx)
     return str(partial) if partial else None
-
-
-def resolve_actor(session: Session, ref: str) -> Actor:
-    """An actor by id, key or any alias (accents, case and punctuation ignored); merged → survivor."""
-    from claimtrack.queries.lookup import get_actor
-
-    text = ref.strip()
-    try:
-        found = get_actor(session, text)
-    except NotFound:
-        ids = session.scalars(
-            select(ActorAlias.actor_id).where(ActorAlias.normalized == normalize_name(text)).distinct()
-        ).all()
-        actors = {_survivor(session, session.get(Actor, i)) for i in ids}  # type: ignore[arg-type]
-        if not actors:
-            raise NotFound(f"no actor named {ref!r} (give a name or alias, an id or a key)") from None
-        if len(actors) > 1:
-            raise Ambiguous(f"{ref!r} names {len(actors)} actors; give the id",
-                            [f"{a.id}: {a.name} ({a.kind})" for a in sorted(actors, key=lambda a: a.id)])
-        return actors.pop()
-    return _survivor(session, found)
-
-
-def _survivor(session: Session, actor: Actor) -> Actor:
-    seen = set()
-    while actor.merged_into_id is not None and actor.id not in seen:
-        seen.add(actor.id)
-        actor = session.get(Actor, actor.merged_into_id) or actor
-    return actor
 
 
 def actor_ids_with_merged(session: Session, actor_id: int) -> list[int]:

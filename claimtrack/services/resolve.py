@@ -96,11 +96,13 @@ def _by_reference(session: Session, name: str) -> Actor | None:
     return None
 
 
-def resolve_actor(session: Session, name: str, *, create: bool = False, kind: str | None = None) -> Actor:
+def resolve_actor(session: Session, name: str, *, create: bool = False, kind: str | None = None,
+                  offer_new: bool = True) -> Actor:
     """The one actor called `name` (an alias, any spelling that normalizes alike, `#id` or a key).
 
     No match: create it when `create`, else raise Ambiguous naming the closest candidates
-    (or NotFound when nothing is close).
+    (or NotFound when nothing is close). `offer_new` adds the "use --new" hint, which only
+    commands that can create actors should give.
     """
     if name is None or not name.strip() or not normalize_name(name):
         raise InvalidInput("actor name is empty; give a name such as 'Leonid Volkov'")
@@ -120,14 +122,12 @@ def resolve_actor(session: Session, name: str, *, create: bool = False, kind: st
         from claimtrack.services.actors import add_actor
 
         return add_actor(session, name.strip(), kind=kind or "person", allow_similar=True)
+    hint = " (use --new to create it)" if offer_new else ""
     close = candidates(session, name)
     if close:
         names = ", ".join(repr(c.name) for c in close)
-        raise Ambiguous(
-            f"no actor named {name!r}; did you mean: {names}? (use --new to create it)",
-            [c.describe() for c in close],
-        )
-    raise NotFound(f"no actor named {name!r} (use --new to create it)")
+        raise Ambiguous(f"no actor named {name!r}; did you mean: {names}?{hint}", [c.describe() for c in close])
+    raise NotFound(f"no actor named {name!r}{hint}")
 
 
 def resolve_optional(session: Session, name: str | None, *, create: bool = False, kind: str | None = None) -> Actor | None:

@@ -54,12 +54,17 @@ def _statement_text(statement: StatementRef, hop: HopNode | None) -> Text:
         text.append(f" on {statement.channel}", style="cyan")
     text.append(f" · statement {statement.id}", style="dim")
     if hop is not None:
-        if hop.cue:
-            text.append(f"\ncue: {hop.cue}", style="dim")
-        if hop.quote:
-            text.append("\nquote here: ", style="dim")
-            text.append(f"“{hop.quote}”")
+        _append_cue_and_quote(text, hop.cue, hop.quote)
     return text
+
+
+def _append_cue_and_quote(text: Text, cue: str | None, quote: str | None) -> None:
+    """The cue and the quote as they appear at one hop (quote drift shows here)."""
+    if cue:
+        text.append(f"\ncue: {cue}", style="dim")
+    if quote:
+        text.append("\nquote here: ", style="dim")
+        text.append(f"“{quote}”")
 
 
 def _via_label(actor: ActorRef) -> Text:
@@ -70,11 +75,7 @@ def _hop_text(node: HopNode) -> Text:
     text = Text("PRIMARY ", style="bold green") if node.is_primary else Text()
     text.append_text(_document_text(node.document))
     text.append(f" · hop {node.hop_id}", style="dim")
-    if node.cue:
-        text.append(f"\ncue: {node.cue}", style="dim")
-    if node.quote:
-        text.append("\nquote here: ", style="dim")
-        text.append(f"“{node.quote}”")
+    _append_cue_and_quote(text, node.cue, node.quote)
     return text
 
 

@@ -6,7 +6,6 @@ are imported inside the commands, so `claimtrack --help` stays fast.
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -48,10 +47,15 @@ class ClaimtrackGroup(TyperGroup):
                 raise
             from claimtrack.cli.output import error
 
-            error(str(exc))
-            for candidate in getattr(exc, "candidates", []):
-                print(f"  {candidate}", file=sys.stderr)
+            error(str(exc), [str(c) for c in getattr(exc, "candidates", [])])
             raise typer.Exit(1) from None
+        except Exception as exc:
+            # a usage error prints itself (exit 2) and quotes what was typed: show it literally
+            if hasattr(exc, "show") and isinstance(getattr(exc, "message", None), str):
+                from claimtrack.display import escape_controls
+
+                exc.message = escape_controls(exc.message)  # type: ignore[attr-defined]
+            raise
 
 
 app = typer.Typer(

@@ -82,7 +82,9 @@ def ack(
     with write_session(ctx) as session:
         acknowledgement = acknowledge_problem(session, problem_key, reason)
         key = acknowledgement.problem_key
-    print(f"Acknowledged {key}")
+    from claimtrack.cli.objects import say
+
+    say(f"Acknowledged {key}")
 
 
 def _stream_json(items: Iterable[dict[str, Any]]) -> None:

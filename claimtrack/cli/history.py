@@ -58,9 +58,10 @@ def _render(rows: list[EventRow], title: str) -> None:
     from rich.text import Text
 
     from claimtrack.cli.output import console
+    from claimtrack.reports.text import user
 
     if not rows:
-        console.print(f"{title}: no events", markup=False)
+        console.print(f"{title}: no events")
         return
     table = Table(title=title, title_justify="left")
     table.add_column("#", justify="right")
@@ -73,8 +74,8 @@ def _render(rows: list[EventRow], title: str) -> None:
         obj = row.object_type if row.object_id is None else f"{row.object_type} {row.object_id}"
         # Text(): names and quotes are shown verbatim, never read as Rich markup ("[bold]")
         table.add_row(
-            str(row.id), row.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), Text(row.user), Text(row.action),
-            Text(obj), Text(_describe(row)),
+            str(row.id), row.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), user(row.user), Text(row.action),
+            Text(obj), user(_describe(row)),
         )
     console.print(table)
 

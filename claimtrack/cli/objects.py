@@ -54,41 +54,45 @@ def is_interactive(flag: bool | None) -> bool:
         return False
 
 
-def say(message: str) -> None:
-    """A confirmation line for people (stdout, no markup surprises)."""
+def say(message: Any) -> None:
+    """A confirmation line for people (stdout): a str is shown literally (controls escaped,
+    never markup); build lines that quote several user strings with claimtrack.reports.text."""
     from claimtrack.cli.output import console
 
-    console.print(message, highlight=False, markup=False, soft_wrap=True)
+    console.print(message, soft_wrap=True)
 
 
-def kv_table(title: str, rows: list[tuple[str, Any]]) -> None:
+def kv_table(title: Any, rows: list[tuple[str, Any]]) -> None:
     """Render field/value pairs, skipping empty values."""
     from rich.table import Table
+    from rich.text import Text
 
     from claimtrack.cli.output import console
+    from claimtrack.reports.text import cell, literal
 
-    table = Table(title=title, show_header=False, title_justify="left")
+    table = Table(title=literal(title), show_header=False, title_justify="left")
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     for key, value in rows:
         if value is None or value == [] or value == "":
             continue
         if isinstance(value, list):
-            value = "\n".join(str(v) for v in value)
-        table.add_row(key, str(value))
+            value = Text("\n").join(literal(v if isinstance(v, Text) else str(v)) for v in value)
+        table.add_row(key, cell(value if isinstance(value, Text) else str(value)))
     console.print(table)
 
 
-def list_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+def list_table(title: Any, columns: list[str], rows: list[list[Any]]) -> None:
     from rich.table import Table
 
     from claimtrack.cli.output import console
+    from claimtrack.reports.text import cell, literal
 
-    table = Table(title=title, title_justify="left")
+    table = Table(title=literal(title), title_justify="left")
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
+        table.add_row(*[cell(v if v is None or hasattr(v, "__rich_console__") else str(v)) for v in row])
     console.print(table)
     if not rows:
         console.print("(none)")

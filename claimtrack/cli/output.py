@@ -8,10 +8,12 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from rich.console import Console
+from claimtrack.reports.text import make_console
 
-console = Console()
-err_console = Console(stderr=True)
+# Every str these consoles are handed is shown literally (claimtrack.reports.text): user text
+# can never act as markup or reach the terminal as a control sequence.
+console = make_console()
+err_console = make_console(stderr=True)
 
 
 def _default(value: Any) -> Any:
@@ -27,8 +29,15 @@ def _default(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    """The documented JSON form: UTF-8, two-space indent, dates in ISO form."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    """The documented JSON form: UTF-8, two-space indent, dates in ISO form.
+
+    Strings are the stored text exactly; the few characters that would act on a terminal if the
+    JSON is simply printed (C1 controls, bidi overrides and isolates; json already escapes C0)
+    are written with JSON's own `\\uXXXX` escape, so every parser still reads the exact text."""
+    from claimtrack.display import CONTROL_RE
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    return CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if not text.isascii() else text
 
 
 def emit_json(data: Any) -> None:
@@ -36,5 +45,13 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(to_json(data) + "\n")
 
 
-def error(message: str) -> None:
-    err_console.print(f"[bold red]Error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+def error(message: str, candidates: list[str] | None = None) -> None:
+    """`Error: …` on stderr; the message (which quotes what the user typed) and the "did you
+    mean" candidates are shown literally, controls escaped."""
+    from rich.text import Text
+
+    from claimtrack.reports.text import user
+
+    err_console.print(Text("Error:", style="bold red"), user(message), soft_wrap=True)
+    for candidate in candidates or []:
+        err_console.print(Text("  ").append_text(user(candidate)), soft_wrap=True)

@@ -42,18 +42,23 @@ def search(
     if as_json:
         emit_json(hits)
         return
+    from rich.text import Text
+
+    from claimtrack.reports.text import join, user
+
     rows: list[list[object]] = []
     for h in hits:
-        what: str | None
+        what: Text
         if h.kind == "statement":
-            what = f"{h.speaker or '(unattributed)'} {h.stance}: {h.claim}" + (f" — “{h.quote}”" if h.quote else "")
+            what = join(user(h.speaker) if h.speaker else "(unattributed)", f" {h.stance}: ", user(h.claim),
+                        join(" — “", user(h.quote), "”") if h.quote else None)
             ref = f"statement {h.statement_id}"
         elif h.kind == "claim":
-            what, ref = h.claim, f"claim {h.claim_id}"
+            what, ref = user(h.claim), f"claim {h.claim_id}"
         else:
-            what, ref = h.name, f"actor {h.actor_id}"
-        rows.append([ref, what, h.said, ", ".join(h.outlets), f"{h.score:.3g}"])
-    list_table(f"search: {text}", ["hit", "what", "said", "reported by", "score"], rows)
+            what, ref = user(h.name), f"actor {h.actor_id}"
+        rows.append([ref, what, h.said, Text(", ").join(user(o) for o in h.outlets), f"{h.score:.3g}"])
+    list_table(join("search: ", user(text)), ["hit", "what", "said", "reported by", "score"], rows)
 
 
 def register(app: typer.Typer) -> None:

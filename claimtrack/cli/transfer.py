@@ -150,7 +150,9 @@ def export_command(
     exporter = get_exporter(format)
 
     def warn(message: str) -> None:
-        print(f"Warning: {message}", file=sys.stderr)
+        from claimtrack.display import escape_controls
+
+        print(f"Warning: {escape_controls(message)}", file=sys.stderr)
 
     options: dict[str, Any] = {"warn": warn}
     if claims:

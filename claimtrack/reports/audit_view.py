@@ -11,6 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrack.checks import RULE_NAMES, SEVERITIES, Problem
+from claimtrack.display import shown
+from claimtrack.reports.text import user
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -20,10 +22,10 @@ def problem_text(problem: Problem) -> Group:
     head = Text()
     head.append(f"{problem.severity.upper():<7}", style=_STYLE[problem.severity])
     head.append(f" {problem.rule}", style="bold")
-    head.append(f"  {problem.key}", style="dim")
-    body = Text(problem.message, style="dim" if problem.acknowledged else "")
+    head.append(f"  {shown(problem.key)}", style="dim")
+    body = user(problem.message, style="dim" if problem.acknowledged else "")
     if problem.acknowledged:
-        body.append(f"\nacknowledged: {problem.ack_reason}", style="green")
+        body.append(f"\nacknowledged: {shown(problem.ack_reason)}", style="green")
     return Group(head, Padding(body, (0, 0, 0, 2)))
 
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
+from claimtrack.display import shown as s
 from claimtrack.queries.chains import (
     ActorRef,
     CarrierNode,
@@ -25,9 +26,9 @@ from claimtrack.queries.chains import (
 def _document_text(doc: DocumentRef, *, prefix: str = "") -> Text:
     text = Text(prefix)
     if doc.outlet:
-        text.append(doc.outlet.name, style="bold")
+        text.append(s(doc.outlet.name), style="bold")
         text.append(": ")
-    text.append(doc.title or doc.url or doc.key or f"document {doc.id}")
+    text.append(s(doc.title or doc.url or doc.key) or f"document {doc.id}")
     text.append(f"  · {doc.published or 'undated'}", style="cyan" if doc.published else "yellow")
     text.append(f" · {doc.kind} · document {doc.id}", style="dim")
     return text
@@ -36,22 +37,22 @@ def _document_text(doc: DocumentRef, *, prefix: str = "") -> Text:
 def _speaker_text(statement: StatementRef) -> Text:
     if statement.speaker:
         style = "yellow" if statement.speaker.vague else "bold"
-        text = Text(statement.speaker.name, style=style)
+        text = Text(s(statement.speaker.name), style=style)
         if statement.speaker.vague:
             text.append(" (vague source)", style="yellow")
         return text
     if statement.speaker_descriptor:
-        return Text(f'"{statement.speaker_descriptor}" (anonymous)', style="yellow")
+        return Text(f'"{s(statement.speaker_descriptor)}" (anonymous)', style="yellow")
     return Text("the reporter's own voice (unattributed)", style="red")
 
 
 def _statement_text(statement: StatementRef, hop: HopNode | None) -> Text:
     text = _speaker_text(statement)
     text.append(f" {statement.stance.replace('_', ' ')} ", style="dim")
-    text.append(statement.claim_text, style="italic")
+    text.append(s(statement.claim_text), style="italic")
     text.append(f"  · said {statement.said or 'undated'}", style="cyan" if statement.said else "dim")
     if statement.channel:
-        text.append(f" on {statement.channel}", style="cyan")
+        text.append(f" on {s(statement.channel)}", style="cyan")
     text.append(f" · statement {statement.id}", style="dim")
     if hop is not None:
         _append_cue_and_quote(text, hop.cue, hop.quote)
@@ -61,14 +62,14 @@ def _statement_text(statement: StatementRef, hop: HopNode | None) -> Text:
 def _append_cue_and_quote(text: Text, cue: str | None, quote: str | None) -> None:
     """The cue and the quote as they appear at one hop (quote drift shows here)."""
     if cue:
-        text.append(f"\ncue: {cue}", style="dim")
+        text.append(f"\ncue: {s(cue)}", style="dim")
     if quote:
         text.append("\nquote here: ", style="dim")
-        text.append(f"“{quote}”")
+        text.append(f"“{s(quote)}”")
 
 
 def _via_label(actor: ActorRef) -> Text:
-    return Text(f"via {actor.name}" + (" (vague source)" if actor.vague else ""), style="yellow" if actor.vague else "magenta")
+    return Text(f"via {s(actor.name)}" + (" (vague source)" if actor.vague else ""), style="yellow" if actor.vague else "magenta")
 
 
 def _hop_text(node: HopNode) -> Text:
@@ -83,7 +84,7 @@ def _end_text(node: HopNode) -> Text:
     if node.end == "primary":
         return Text("✓ reaches the speaker's own words", style="green")
     if node.end == "intermediary":
-        name = node.via_actor.name if node.via_actor else "an intermediary"
+        name = s(node.via_actor.name) if node.via_actor else "an intermediary"
         return Text(f"✗ the trail ends at {name}: nothing earlier is logged (no primary source)", style="red")
     if node.end == "cycle":
         return Text(f"↻ circular citation: relies on hop {node.cycle_to}, already above", style="bold red")
@@ -117,7 +118,7 @@ def _add_chain(tree: Tree, node: HopNode) -> None:
 def _add_branch(tree: Tree, branch: StatementBranch) -> None:
     label = _statement_text(branch.statement, branch.hop)
     if branch.summary:
-        label.append(f"\nchain: {branch.summary}", style="magenta")
+        label.append(f"\nchain: {s(branch.summary)}", style="magenta")
     node = tree.add(label)
     if branch.hop is not None:
         _add_chain(node, branch.hop)
@@ -143,11 +144,7 @@ def _carrier_text(node: CarrierNode) -> Text:
         text.append(" → ")
     text.append_text(_document_text(node.document))
     text.append(f" · hop {node.hop_id}", style="dim")
-    if node.cue:
-        text.append(f"\ncue: {node.cue}", style="dim")
-    if node.quote:
-        text.append("\nquote here: ", style="dim")
-        text.append(f"“{node.quote}”")
+    _append_cue_and_quote(text, node.cue, node.quote)
     if node.cycle:
         text.append("\n↻ circular citation: this hop is already shown above", style="bold red")
     return text
@@ -163,7 +160,7 @@ def statement_tree(chain: StatementChain) -> Tree:
     root = _statement_text(chain.statement, None)
     if chain.statement.quote:
         root.append("\nquote: ", style="dim")
-        root.append(f"“{chain.statement.quote}”")
+        root.append(f"“{s(chain.statement.quote)}”")
     root.append(f"\ncarried by {chain.documents} document{'s' if chain.documents != 1 else ''}", style="magenta")
     tree = Tree(root, guide_style="dim")
     if not chain.carriers:

@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
-from rich.markup import escape
+from rich.console import Group, RenderableType
 from rich.text import Text
 
+from claimtrack.display import md_escape
+from claimtrack.display import shown as s
 from claimtrack.queries.conflicts import ClaimItem, Reported, StatementItem, VerdictItem
+from claimtrack.reports.text import make_console
 
 #: width of exported HTML/SVG documents: wider than a terminal, still readable in a mail client
 EXPORT_WIDTH = 110
@@ -30,38 +32,39 @@ SEVERITY_STYLES = {"high": "bold red", "medium": "bold yellow", "low": "dim"}
 def speaker_text(item: StatementItem) -> str:
     if item.speaker is None:
         return "(unattributed: the reporter's own voice)"
-    return f"\u201c{item.speaker}\u201d (anonymous)" if item.anonymous else item.speaker
+    return f"\u201c{s(item.speaker)}\u201d (anonymous)" if item.anonymous else s(item.speaker)
 
 
 def reported_text(r: Reported) -> str:
     where = r.outlet or r.document
-    parts = [f"{where}" + (f" {r.date}" if r.date else "")]
+    parts = [s(where) + (f" {s(r.date)}" if r.date else "")]
     if r.outlet and r.document and r.document != r.outlet:
-        parts.append(f"\u201c{r.document}\u201d")
+        parts.append(f"\u201c{s(r.document)}\u201d")
     if r.chain:  # the chain summary already says "via …" and where the chain ends
-        parts.append(r.chain)
+        parts.append(s(r.chain))
     else:
         if r.via:
-            parts.append(f"via {r.via}")
+            parts.append(f"via {s(r.via)}")
         if r.primary:
             parts.append("primary source")
     return " · ".join(parts)
 
 
 def statement_lines(item: StatementItem) -> list[tuple[str, str]]:
-    """(text, style) lines describing one statement, most important first."""
-    lines = [(speaker_text(item) + (f" — {item.role}" if item.role else ""), "bold")]
+    """(text, style) lines describing one statement, most important first; every user string
+    in them has been through `shown` (escaped controls, isolated right-to-left text)."""
+    lines = [(speaker_text(item) + (f" — {s(item.role)}" if item.role else ""), "bold")]
     if item.on_behalf_of and (not item.role or item.on_behalf_of not in item.role):
-        lines.append((f"for {item.on_behalf_of}", ""))
-    lines.append((item.stance.replace("_", " ") + (f" · {item.figure}" if item.figure else ""),
+        lines.append((f"for {s(item.on_behalf_of)}", ""))
+    lines.append((item.stance.replace("_", " ") + (f" · {s(item.figure)}" if item.figure else ""),
                   STANCE_STYLES.get(item.stance, "")))
     if item.quote:
-        lines.append((f"\u201c{item.quote}\u201d" + (f" ({item.quote_kind})" if item.quote_kind else ""), "italic"))
-    said = " · ".join(x for x in (item.cue, item.channel, f"said {item.said}" if item.said else None) if x)
+        lines.append((f"\u201c{s(item.quote)}\u201d" + (f" ({item.quote_kind})" if item.quote_kind else ""), "italic"))
+    said = " · ".join(x for x in (s(item.cue), s(item.channel), f"said {item.said}" if item.said else None) if x)
     if said:
         lines.append((said, ""))
     if item.status != "normal":
-        lines.append((f"[{item.status.upper()}: {item.status_reason or 'no reason given'}]", "bold magenta"))
+        lines.append((f"[{item.status.upper()}: {s(item.status_reason) or 'no reason given'}]", "bold magenta"))
     for r in item.reported_in:
         lines.append(("in " + reported_text(r), "dim"))
     if not item.reported_in:
@@ -71,23 +74,23 @@ def statement_lines(item: StatementItem) -> list[tuple[str, str]]:
 
 def verdict_lines(item: VerdictItem) -> list[tuple[str, str]]:
     scale = f" ({item.normalized:.2f} on 0–1)" if item.normalized is not None else " (not on the scale)"
-    lines = [(f"{item.reviewer or 'unknown reviewer'}: {item.label}", "bold"), (scale.strip(), "")]
+    lines = [(f"{s(item.reviewer) or 'unknown reviewer'}: {s(item.label)}", "bold"), (scale.strip(), "")]
     if item.value is not None:
         lines.append((f"rated {item.value:g} (worst {item.worst:g}, best {item.best:g})"
                       if item.best is not None and item.worst is not None else f"rated {item.value:g}", ""))
     if item.date:
         lines.append((f"reviewed {item.date}", ""))
     if item.status != "normal":
-        lines.append((f"[{item.status.upper()}: {item.status_reason or 'no reason given'}]", "bold magenta"))
+        lines.append((f"[{item.status.upper()}: {s(item.status_reason) or 'no reason given'}]", "bold magenta"))
     if item.url:
-        lines.append((item.url, "dim"))
+        lines.append((s(item.url), "dim"))
     return lines
 
 
 def claim_lines(item: ClaimItem) -> list[tuple[str, str]]:
-    lines = [(f"claim {item.claim_id}: {item.text}", "bold")]
+    lines = [(f"claim {item.claim_id}: {s(item.text)}", "bold")]
     if item.figure:
-        lines.append((item.figure, ""))
+        lines.append((s(item.figure), ""))
     lines.append(("no statement on record", "dim"))
     return lines
 
@@ -126,25 +129,24 @@ def items_cell(items: Iterable[Any], total: int | None = None) -> RenderableType
 def item_markdown(item: Any) -> str:
     """One item as a Markdown bullet with continuation lines."""
     lines = item_lines(item)
-    first, *rest = [escape_md(text) for text, _ in lines]
+    first, *rest = [md_escape(text) for text, _ in lines]  # the lines are already `shown`
     return "\n".join([f"- **{first}**", *(f"  {line}  " for line in rest)])
 
 
-def escape_md(text: str) -> str:
-    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+def escape_md(text: str | None) -> str:
+    """A user string for Markdown (claimtrack.display.md)."""
+    from claimtrack.display import md
 
-
-def markup_safe(text: str) -> str:
-    return escape(text)
+    return md(text)
 
 
 def export(renderables: Iterable[RenderableType], path: Path, title: str) -> None:
     """Write the renderables as a standalone HTML or SVG file (Rich's recording console)."""
-    console = Console(record=True, width=EXPORT_WIDTH, file=io.StringIO(), color_system="truecolor")
+    console = make_console(record=True, width=EXPORT_WIDTH, file=io.StringIO(), color_system="truecolor")
     for renderable in renderables:
         console.print(renderable)
     if path.suffix.lower() == ".svg":
-        console.save_svg(str(path), title=title)
+        console.save_svg(str(path), title=s(title))
     else:
         console.save_html(str(path))
 

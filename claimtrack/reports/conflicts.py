@@ -10,13 +10,14 @@ from rich.text import Text
 
 from claimtrack.queries.conflicts import Conflict, ConflictList
 from claimtrack.reports.common import SEVERITY_STYLES, escape_md, item_markdown, items_cell
+from claimtrack.reports.text import user
 
 
 def conflict_renderable(conflict: Conflict) -> RenderableType:
     """A panel: the summary, then the sides as columns of a table (they wrap at 80 columns)."""
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False, padding=(0, 1))
     for label in conflict.side_labels:
-        table.add_column(label, ratio=1, overflow="fold", vertical="top")
+        table.add_column(user(label), ratio=1, overflow="fold", vertical="top")
     table.add_row(*(items_cell(side, total) for side, total in zip(conflict.sides, conflict.side_totals)))
     title = Text.assemble(
         (f" {conflict.severity_label.upper()} ", SEVERITY_STYLES[conflict.severity_label]),
@@ -24,7 +25,7 @@ def conflict_renderable(conflict: Conflict) -> RenderableType:
          + ", ".join(map(str, conflict.claim_ids)), "bold"),
         (" · suggested" if conflict.suggested else "", "yellow"),
     )
-    body = Group(Text(conflict.summary), Text(conflict.explanation, style="dim italic"), table)
+    body = Group(user(conflict.summary), user(conflict.explanation, style="dim italic"), table)
     return Panel(body, title=title, title_align="left", border_style=SEVERITY_STYLES[conflict.severity_label])
 
 

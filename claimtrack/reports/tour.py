@@ -18,6 +18,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from claimtrack.reports.text import user
+
 if TYPE_CHECKING:  # the tour's data is built by claimtrack.demo; renderers only read it
     from claimtrack.demo import Tour
 
@@ -34,7 +36,7 @@ INTRO = (
 
 def _section(console: Console, number: int, title: str, why: str) -> None:
     console.print()
-    console.print(Rule(f"[bold]{number}. {title}[/]", align="left", style="blue"))
+    console.print(Rule(Text(f"{number}. {title}", style="bold"), align="left", style="blue"))
     console.print(Text(why, style="italic"))
     console.print()
 
@@ -45,7 +47,7 @@ def render_header(tour: Tour, console: Console) -> None:
         f"{counts.get(name, 0)} {name}" for name in ("actors", "documents", "claims", "statements", "hops", "relations")
     )
     body = Text.from_markup(INTRO + f"\n\n[dim]Loaded: {summary}\nDemo database: {escape(str(tour.path))}[/]")
-    console.print(Panel(body, title="[bold]claimtrack demo[/]", title_align="left", border_style="blue"))
+    console.print(Panel(body, title=Text("claimtrack demo", style="bold"), title_align="left", border_style="blue"))
 
 
 def render_conflicts(tour: Tour, console: Console) -> None:
@@ -71,7 +73,7 @@ def render_chain(tour: Tour, console: Console) -> None:
         "The New Indian Express printed AFP's story. The chain ends at his own post: a primary source.",
     )
     if tour.chain is None:
-        console.print("[dim](no chain)[/]")
+        console.print(Text("(no chain)", style="dim"))
         return
     from claimtrack.reports.chain_tree import statement_tree
 
@@ -98,7 +100,7 @@ def render_audit(tour: Tour, console: Console) -> None:
         table.add_row(
             Text(rule, style=SEVERITY_STYLE.get(severity, "")),
             str(count),
-            Text(example.message),
+            user(example.message),
         )
     console.print(table)
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from claimtrack.display import shown
 from claimtrack.queries.reports import (
     ActorInfo,
     ClaimReport,
@@ -30,6 +31,7 @@ from claimtrack.reports.common import (
     item_markdown,
     items_cell,
 )
+from claimtrack.reports.text import cell, join, user
 
 
 def _table(title: str | None = None) -> Table:
@@ -43,7 +45,7 @@ def _counts_table(title: str, rows: list[Count], name: str = "name", extra: str 
     if extra:
         table.add_column(extra, justify="right", ratio=1)
     for row in rows:
-        cells = [row.name, f"{row.count:,}"]
+        cells: list[RenderableType] = [user(row.name), f"{row.count:,}"]
         if extra:
             cells.append(f"{row.normalized:.2f}" if row.normalized is not None else "—")
         table.add_row(*cells)
@@ -59,19 +61,19 @@ def _statement_rows_table(title: str, rows: list[StatementRow], total: int | Non
     table.add_column("stance", ratio=2, overflow="fold")
     table.add_column("claim", ratio=6, overflow="fold")
     for r in rows:
-        claim = f"[{r.claim_id}] {r.claim_text}" + (f" \u2014 \u201c{r.quote}\u201d" if r.quote else "")
+        claim = join(f"[{r.claim_id}] ", user(r.claim_text), f" \u2014 \u201c{shown(r.quote)}\u201d" if r.quote else None)
         stance = Text(r.stance.replace("_", " "), style=STANCE_STYLES.get(r.stance, ""))
         if r.status != "normal":
             stance.append(f" [{r.status}]", style="bold magenta")
-        table.add_row(r.said or "—", r.speaker or "(unattributed)", stance, claim)
+        table.add_row(r.said or "—", user(r.speaker) if r.speaker else "(unattributed)", stance, claim)
     return table
 
 
 def _conflict_lines(briefs: list, title: str = "Conflicts") -> Tree:
-    tree = Tree(title, guide_style="dim")
+    tree = Tree(Text(title), guide_style="dim")
     for b in briefs:
-        tree.add(Text.assemble((f"{b.severity_label.upper()} ", SEVERITY_STYLES[b.severity_label]),
-                               (f"{b.kind}: ", "bold"), b.summary))
+        tree.add(join((f"{b.severity_label.upper()} ", SEVERITY_STYLES[b.severity_label]),
+                      (f"{b.kind}: ", "bold"), user(b.summary)))
     if not briefs:
         tree.add(Text("none", style="dim"))
     return tree
@@ -82,23 +84,23 @@ def _conflict_lines(briefs: list, title: str = "Conflicts") -> Tree:
 
 def claim_renderables(report: ClaimReport) -> list[RenderableType]:
     c = report.claim
-    head = Text(c.text, style="bold")
+    head = user(c.text, style="bold")
     if c.figure:
-        head.append(f"\nfigure: {c.figure} of \u201c{c.quantity_subject}\u201d")
-    parts: list[RenderableType] = [Panel(head, title=f"claim {c.id}" + (f" · {c.key}" if c.key else ""),
+        head.append(f"\nfigure: {shown(c.figure)} of \u201c{shown(c.quantity_subject)}\u201d")
+    parts: list[RenderableType] = [Panel(head, title=join(f"claim {c.id}", f" · {shown(c.key)}" if c.key else None),
                                          title_align="left")]
     columns = _table()
     for group in report.groups:
-        columns.add_column(f"{group.label} · {group.total}", ratio=1, overflow="fold", vertical="top")
+        columns.add_column(join(user(group.label), f" · {group.total}"), ratio=1, overflow="fold", vertical="top")
     columns.add_row(*(items_cell(g.statements, g.total) for g in report.groups))
     parts.append(columns)
     if report.relations:
-        rel = Tree("Relations", guide_style="dim")
+        rel = Tree(Text("Relations"), guide_style="dim")
         for r in report.relations:
             arrow = "→" if r.direction == "outgoing" else "←"
-            label = f"{r.type} {arrow} claim {r.other_claim_id}: {r.other_claim_text}"
+            label = join(f"{r.type} {arrow} claim {r.other_claim_id}: ", user(r.other_claim_text))
             if r.status != "confirmed":
-                label += f" [{r.status}" + (f", similarity {r.score:.2f}" if r.score is not None else "") + "]"
+                label.append(f" [{r.status}" + (f", similarity {r.score:.2f}" if r.score is not None else "") + "]")
             rel.add(label)
         parts.append(rel)
     verdicts = _table("Verdicts")
@@ -109,14 +111,15 @@ def claim_renderables(report: ClaimReport) -> list[RenderableType]:
     verdicts.add_column("history", ratio=3, overflow="fold")
     for entry in report.verdicts:
         v = entry.verdict
-        label_text = Text(v.label)
+        label_text = user(v.label)
         if v.status != "normal":
             label_text.append(f" [{v.status}]", style="bold magenta")
-        history = "; ".join(f"{h.at[:10]} {h.action} by {h.user}"
-                            + "".join(f", {k}: {b} → {a}" for k, (b, a) in h.changes.items() if h.action != "create")
+        history = "; ".join(f"{h.at[:10]} {h.action} by {shown(h.user)}"
+                            + "".join(f", {k}: {shown(b)} → {shown(a)}" for k, (b, a) in h.changes.items()
+                                      if h.action != "create")
                             for h in entry.history) or "—"
-        verdicts.add_row(v.reviewer or "—", label_text, f"{v.normalized:.2f}" if v.normalized is not None else "—",
-                         v.date or "—", history)
+        verdicts.add_row(cell(v.reviewer or "—"), label_text, f"{v.normalized:.2f}" if v.normalized is not None else "—",
+                         v.date or "—", Text(history))
     if not report.verdicts:
         verdicts.add_row("(none)", "", "", "", "")
     parts.append(verdicts)
@@ -153,14 +156,14 @@ def claim_markdown(report: ClaimReport) -> str:
 
 
 def _actor_panel(actor: ActorInfo, subtitle: str) -> Panel:
-    text = Text(actor.name, style="bold")
+    text = user(actor.name, style="bold")
     text.append(f"  ({actor.kind})")
     for role in actor.roles:
-        text.append(f"\n{role}")
+        text.append(f"\n{shown(role)}")
     others = [a for a in actor.aliases if a != actor.name]
     if others:
-        text.append("\nalso: " + ", ".join(others), style="dim")
-    return Panel(text, title=f"{subtitle} · actor {actor.id}", title_align="left")
+        text.append("\nalso: " + ", ".join(shown(a) for a in others), style="dim")
+    return Panel(text, title=Text(f"{subtitle} · actor {actor.id}"), title_align="left")
 
 
 def speaker_renderables(report: SpeakerReport) -> list[RenderableType]:
@@ -223,7 +226,7 @@ def outlet_renderables(report: OutletReport) -> list[RenderableType]:
     attribution.add_column("hops", justify="right", ratio=1)
     attribution.add_column("share", justify="right", ratio=1)
     for name, n in report.attribution.items():
-        attribution.add_row(name, f"{n:,}", f"{report.attribution_shares[name]:.0%}")
+        attribution.add_row(user(name), f"{n:,}", f"{report.attribution_shares[name]:.0%}")
     return [
         _actor_panel(report.actor, "outlet"),
         summary,
@@ -260,13 +263,13 @@ def timeline_renderables(report: Timeline) -> list[RenderableType]:
     if report.claim_id is None:
         table.add_column("claim", ratio=6, overflow="fold")
     for e in report.events:
-        what = Text(e.what.replace("_", " ") if e.kind == "said" else e.what,
+        what = user(e.what.replace("_", " ") if e.kind == "said" else e.what,
                     style=STANCE_STYLES.get(e.what, "") if e.kind == "said" else "")
         if e.status != "normal":
             what.append(f" [{e.status}]", style="bold magenta")
-        cells: list[RenderableType] = [e.date or "date unknown", e.kind, e.who or "—", what]
+        cells: list[RenderableType] = [e.date or "date unknown", e.kind, cell(e.who or "—"), what]
         if report.claim_id is None:
-            cells.append(f"[{e.claim_id}] {e.claim_text}")
+            cells.append(join(f"[{e.claim_id}] ", user(e.claim_text)))
         table.add_row(*cells)
     parts: list[RenderableType] = [table]
     notes = timeline_notes(report)

@@ -218,6 +218,12 @@ class Database:
     def display_url(self) -> str:
         return mask_url(self.url)
 
+    def files(self) -> list[Path]:
+        """The files of a SQLite database (with -wal, -shm, -journal); none for PostgreSQL."""
+        from claimtrack.outfiles import sqlite_files
+
+        return sqlite_files(_sqlite_path(self.url)) if self.dialect == "sqlite" else []
+
     def engine(self, *, readonly: bool = False) -> Engine:
         if readonly not in self._engines:
             if self.dialect == "sqlite" and (path := _sqlite_path(self.url)) is not None:

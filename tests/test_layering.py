@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "claimtrack"
-BASE_MODULES = {"models", "db", "dates", "normalize", "vocab", "errors", "migrate", "display"}
+BASE_MODULES = {"models", "db", "dates", "normalize", "vocab", "errors", "migrate", "display", "outfiles"}
 MIDDLE = {"services", "queries", "checks", "formats", "reports"}
 
 

@@ -50,8 +50,10 @@ def conflicts(
     as_json: Annotated[bool, typer.Option("--json", help="Print the conflicts as JSON (see docs/reports.md).")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the conflicts as Markdown.")] = False,
     output: Annotated[
-        Path | None, typer.Option("--output", help="Also write the conflicts to FILE.html or FILE.svg.")
+        Path | None, typer.Option("--output", help="Also write the conflicts to FILE.html or FILE.svg "
+                                  "(refused when the file exists, unless --force).")
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --output file when it exists.")] = False,
 ) -> None:
     """List conflicts, most severe first: opposing stances on a claim, contradicting claims,
     different figures for one count, speakers who reversed themselves, disagreeing verdicts.
@@ -60,7 +62,7 @@ def conflicts(
     from claimtrack.cli.report import check_output_path, deliver
 
     kinds = _kinds(kind)
-    check_output_path(output)
+    check_output_path(ctx, output, force)
     from claimtrack.cli.objects import actor_ref
     from claimtrack.dates import parse_optional_date
     from claimtrack.queries.conflicts import actor_ids_with_merged, find_conflicts
@@ -82,7 +84,7 @@ def conflicts(
         json_data=lambda: [c.to_dict() for c in result.conflicts],
         renderables=lambda: conflicts_renderables(result),
         markdown_text=lambda: conflicts_markdown(result),
-        as_json=as_json, markdown=markdown, output=output, title="claimtrack conflicts",
+        as_json=as_json, markdown=markdown, output=output, ctx=ctx, force=force, title="claimtrack conflicts",
         notes=conflict_notes(result),
     )
 

@@ -22,22 +22,34 @@ _SUFFIXES = (".html", ".htm", ".svg")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON (see docs/reports.md).")]
 MarkdownOption = Annotated[bool, typer.Option("--markdown", help="Print the report as Markdown.")]
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", help="Also write the report to FILE.html or FILE.svg (to send to an editor).")
+    Path | None, typer.Option("--output", help="Also write the report to FILE.html or FILE.svg (to send to an editor); "
+                              "refused when the file exists, unless --force.")
 ]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace the --output file when it exists.")]
 
 
-def check_output_path(output: Path | None) -> None:
-    """Refuse an export file we cannot write before doing any work."""
+def _protected(ctx: typer.Context) -> list[tuple[str, Path]]:
+    from claimtrack.cli.context import app_context
+
+    return [("the database", f) for f in app_context(ctx).database.files()]
+
+
+def check_output_path(ctx: typer.Context, output: Path | None, force: bool = False) -> None:
+    """Refuse an export file we cannot or must not write before doing any work."""
     if output is None:
         return
     if output.suffix.lower() not in _SUFFIXES:
         raise typer.BadParameter(f"{output}: write FILE.html or FILE.svg", param_hint="'--output'")
     if not output.parent.resolve().is_dir():
         raise typer.BadParameter(f"{output}: folder {output.parent} does not exist", param_hint="'--output'")
+    from claimtrack.outfiles import check_output
+
+    check_output(output, force=force, protect=_protected(ctx))
 
 
 def deliver(*, json_data: Callable[[], Any], renderables: Callable[[], list[Any]], markdown_text: Callable[[], str],
-            as_json: bool, markdown: bool, output: Path | None, title: str, notes: list[str] | None = None) -> None:
+            as_json: bool, markdown: bool, output: Path | None, title: str, notes: list[str] | None = None,
+            ctx: typer.Context | None = None, force: bool = False) -> None:
     """Print a report in the chosen form, and export it when asked."""
     from claimtrack.cli.output import console, emit_json, err_console
 
@@ -53,9 +65,12 @@ def deliver(*, json_data: Callable[[], Any], renderables: Callable[[], list[Any]
         for renderable in renderables():
             console.print(renderable)
     if output is not None:
+        from claimtrack.outfiles import output_path
         from claimtrack.reports.common import export
 
-        export(renderables(), output, title)
+        # written beside the target and renamed: a failed export never leaves a truncated file
+        with output_path(output, force=force, protect=_protected(ctx) if ctx is not None else ()) as partial:
+            export(renderables(), partial, title)
         err_console.print(f"Wrote {output}", highlight=False, markup=False)
 
 
@@ -66,11 +81,12 @@ def report_claim(
     as_json: JsonOption = False,
     markdown: MarkdownOption = False,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """One claim: its statements grouped by stance in side-by-side columns (speaker and role,
     quote, cue, date, outlet and attribution chain), its relations, its verdicts and their
     history, and the conflicts it is part of."""
-    check_output_path(output)
+    check_output_path(ctx, output, force)
     from claimtrack.queries.lookup import get_claim
     from claimtrack.queries.reports import claim_report
     from claimtrack.reports.views import claim_markdown, claim_renderables
@@ -79,6 +95,7 @@ def report_claim(
         report = claim_report(session, get_claim(session, claim))
     deliver(json_data=report.to_dict, renderables=lambda: claim_renderables(report),
             markdown_text=lambda: claim_markdown(report), as_json=as_json, markdown=markdown, output=output,
+            ctx=ctx, force=force,
             title=f"claimtrack · claim {report.claim.id}")
 
 
@@ -89,10 +106,11 @@ def report_speaker(
     as_json: JsonOption = False,
     markdown: MarkdownOption = False,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """A speaker's track record: statements by stance and status, the verdicts on claims they
     made, where they contradicted themselves, and the outlets that carried them."""
-    check_output_path(output)
+    check_output_path(ctx, output, force)
     from claimtrack.cli.objects import actor_ref
     from claimtrack.queries.reports import speaker_report
     from claimtrack.reports.views import speaker_markdown, speaker_renderables
@@ -101,6 +119,7 @@ def report_speaker(
         report = speaker_report(session, actor_ref(session, name, offer_new=False))
     deliver(json_data=report.to_dict, renderables=lambda: speaker_renderables(report),
             markdown_text=lambda: speaker_markdown(report), as_json=as_json, markdown=markdown, output=output,
+            ctx=ctx, force=force,
             title=f"claimtrack · {report.actor.name}")
 
 
@@ -111,10 +130,11 @@ def report_outlet(
     as_json: JsonOption = False,
     markdown: MarkdownOption = False,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """What an outlet reported and how it attributed it (direct / indirect / vague /
     unattributed shares), and which intermediaries and outlets it relies on."""
-    check_output_path(output)
+    check_output_path(ctx, output, force)
     from claimtrack.cli.objects import actor_ref
     from claimtrack.queries.reports import outlet_report
     from claimtrack.reports.views import outlet_markdown, outlet_renderables
@@ -123,6 +143,7 @@ def report_outlet(
         report = outlet_report(session, actor_ref(session, name, offer_new=False))
     deliver(json_data=report.to_dict, renderables=lambda: outlet_renderables(report),
             markdown_text=lambda: outlet_markdown(report), as_json=as_json, markdown=markdown, output=output,
+            ctx=ctx, force=force,
             title=f"claimtrack · {report.actor.name}")
 
 
@@ -135,10 +156,11 @@ def report_timeline(
     as_json: JsonOption = False,
     markdown: MarkdownOption = False,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Said, reported and reviewed events in date order, each date shown at its precision
     ("2021-04", "~2021")."""
-    check_output_path(output)
+    check_output_path(ctx, output, force)
     from claimtrack.dates import parse_optional_date
     from claimtrack.queries.lookup import get_claim
     from claimtrack.queries.reports import timeline
@@ -150,6 +172,7 @@ def report_timeline(
         report = timeline(session, claim_id, since_date.start if since_date else None, limit)
     deliver(json_data=report.to_dict, renderables=lambda: timeline_renderables(report),
             markdown_text=lambda: timeline_markdown(report), as_json=as_json, markdown=markdown, output=output,
+            ctx=ctx, force=force,
             title="claimtrack · timeline", notes=timeline_notes(report))
 
 

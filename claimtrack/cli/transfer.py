@@ -44,6 +44,7 @@ def import_command(
                                                   show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be created and matched; "
                                           "write nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --skip-bad file when it exists.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import a file: native jsonl/json, ClaimReview, Google Fact Check, LIAR, Emergent, PolNeAR or CSV.
@@ -72,9 +73,18 @@ def import_command(
         if len(options["delimiter"]) != 1:
             raise typer.BadParameter("the delimiter must be one character (or \\t)", param_hint="--delimiter")
 
-    rejects = skip_bad.open("w", encoding="utf-8") if skip_bad is not None else None
-    progress_bar = None
-    try:
+    from contextlib import ExitStack
+
+    from claimtrack.cli.context import app_context
+    from claimtrack.outfiles import open_output
+
+    protect = [("the database", f) for f in app_context(ctx).database.files()] + [("the input file", path)]
+    rejects = None
+    with ExitStack() as stack:
+        if skip_bad is not None:
+            # the rejects file is the user's: never the database or the input, never an existing
+            # file without --force, and it appears only once the import has finished
+            rejects = stack.enter_context(open_output(skip_bad, force=force, protect=protect, option="--skip-bad"))
         if sys.stderr.isatty() and not as_json:
             from rich.progress import (
                 BarColumn,
@@ -90,6 +100,7 @@ def import_command(
                                     TimeRemainingColumn(), console=err_console, transient=True)
             task = progress_bar.add_task(path.name, total=path.stat().st_size if path.is_file() else None)
             progress_bar.start()
+            stack.callback(progress_bar.stop)
 
             def progress(done: int, total: int | None) -> None:
                 progress_bar.update(task, completed=done, total=total)
@@ -99,11 +110,6 @@ def import_command(
         with session_factory(ctx) as session:
             summary = import_file(session, path, format, dry_run=dry_run, skip_bad=skip_bad is not None,
                                   rejects=rejects, progress=progress, **options)
-    finally:
-        if progress_bar is not None:
-            progress_bar.stop()
-        if rejects is not None:
-            rejects.close()
     if skip_bad is not None:
         summary.rejects_file = str(skip_bad)
     if as_json:
@@ -135,8 +141,10 @@ def _print_summary(summary: Any) -> None:
 def export_command(
     ctx: typer.Context,
     format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(EXPORT_FORMATS)}.")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout "
+                                                "(refused when it exists, unless --force).",
                                                 show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --output file when it exists.")] = False,
     claims: Annotated[list[str] | None, typer.Option("--claim", help="Export only this claim (id or key) and "
                                                      "what it needs; repeatable.", show_default=False)] = None,
 ) -> None:
@@ -157,20 +165,20 @@ def export_command(
     options: dict[str, Any] = {"warn": warn}
     if claims:
         options["claims"] = claims
+    from claimtrack.cli.context import app_context
+    from claimtrack.outfiles import check_output, open_output
+
+    protect = [("the database", f) for f in app_context(ctx).database.files()]
+    if output is not None:
+        check_output(output, force=force, protect=protect)  # before any work
     with read_session(ctx) as session:
         if output is None:
             exporter(session, sys.stdout, **options)
             sys.stdout.flush()
             return
-        # write beside the target and rename, so a failed export never leaves a truncated file
-        partial = output.with_name(output.name + ".part")
-        try:
-            with partial.open("w", encoding="utf-8", newline="\n") as stream:
-                exporter(session, stream, **options)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        partial.replace(output)
+        # written beside the target and renamed: a failed export never leaves a truncated file
+        with open_output(output, force=force, protect=protect) as stream:
+            exporter(session, stream, **options)
 
 
 def register(app: typer.Typer) -> None:

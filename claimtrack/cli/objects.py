@@ -31,17 +31,32 @@ def optional_actor(session: Session, ref: str | None) -> Actor | None:
     return actor_ref(session, ref) if ref is not None and ref.strip() else None
 
 
+def date_order() -> str | None:
+    """How to read numeric dates such as 01/02/2021 in options: $CLAIMTRACK_DATE_ORDER (DMY,
+    MDY or YMD), else None (such a date is then an error, never a guess)."""
+    import os
+
+    from claimtrack.dates import DATE_ORDERS
+
+    value = os.environ.get("CLAIMTRACK_DATE_ORDER", "").strip().upper()
+    if not value:
+        return None
+    if value not in DATE_ORDERS:
+        raise typer.BadParameter(f"CLAIMTRACK_DATE_ORDER is {value!r}; expected one of: {', '.join(DATE_ORDERS)}")
+    return value
+
+
 def past_date(text: str | None, field: str) -> PartialDate | None:
     """A partial date that cannot lie in the future (said, published, reviewed)."""
     from claimtrack.dates import parse_optional_date
 
-    return parse_optional_date(text, field, not_after=date.today())
+    return parse_optional_date(text, field, not_after=date.today(), order=date_order())
 
 
 def any_date(text: str | None, field: str) -> PartialDate | None:
     from claimtrack.dates import parse_optional_date
 
-    return parse_optional_date(text, field)
+    return parse_optional_date(text, field, order=date_order())
 
 
 def is_interactive(flag: bool | None) -> bool:

@@ -39,6 +39,9 @@ def import_command(
     delimiter: Annotated[str | None, typer.Option("--delimiter", help="csv: the column separator "
                                                   "(default: tab for .tsv files, else comma); \\t for tab.",
                                                   show_default=False)] = None,
+    date_order: Annotated[str | None, typer.Option("--date-order", help="How to read numeric dates such as "
+                                                   "01/02/2021: DMY, MDY or YMD. Without it such a date is "
+                                                   "an error, never a guess.", show_default=False)] = None,
     skip_bad: Annotated[Path | None, typer.Option("--skip-bad", help="Keep going past bad records and write each "
                                                   "one, with its line number and reason, to this jsonl file.",
                                                   show_default=False)] = None,
@@ -68,6 +71,13 @@ def import_command(
     options: dict[str, Any] = {}
     if mapping:
         options["mapping"] = mapping
+    if date_order is not None:
+        from claimtrack.dates import DATE_ORDERS
+
+        if date_order.strip().upper() not in DATE_ORDERS:
+            raise typer.BadParameter(f"{date_order!r} is not a date order; expected one of: {', '.join(DATE_ORDERS)}",
+                                     param_hint="--date-order")
+        options["date_order"] = date_order.strip().upper()
     if delimiter is not None:
         options["delimiter"] = "\t" if delimiter in ("\\t", "tab") else delimiter
         if len(options["delimiter"]) != 1:

@@ -116,7 +116,10 @@ def import_file(
                 done = source.counter.bytes_read if source.counter is not None else counter[0]
                 progress(done, total)
 
+    date_order = options.pop("date_order", None)
     items = reader(source, **options)
+    if date_order is not None:
+        items = _dates_in_order(items, date_order)
     return run_import(session, items, summary, dry_run=dry_run, skip_bad=skip_bad, rejects=rejects, progress=tick)
 
 
@@ -126,3 +129,46 @@ def import_native(session: Any, path_or_stream: str | Path | IO[bytes], *, sourc
     name = source_name or str(getattr(path_or_stream, "name", path_or_stream))
     format = "json" if name.endswith(".json") else "jsonl"
     return import_file(session, path_or_stream, format, source_name=source_name, **options)
+
+
+#: record fields that hold partial dates
+DATE_FIELDS = ("published", "said", "reviewed", "start", "end")
+
+
+def _dates_in_order(items: Any, order: str) -> Any:
+    """Rewrite each record's dates to ISO, reading numeric ones in `order` (--date-order DMY…);
+    an item with an unreadable date becomes a Bad naming the record and the field."""
+    from claimtrack.dates import DATE_ORDERS, parse_date
+    from claimtrack.formats.plan import Bad, Item
+
+    if order not in DATE_ORDERS:
+        raise InvalidInput(f"--date-order {order!r}; expected one of: {', '.join(DATE_ORDERS)}")
+    for item in items:
+        if not isinstance(item, Item):
+            yield item
+            continue
+        try:
+            item.records = [_record_dates(record, order, parse_date) for record in item.records]
+        except InvalidInput as exc:
+            yield Bad(item.line, str(exc), item.raw if item.raw is not None else item.records, unit=item.unit)
+            continue
+        yield item
+
+
+def _record_dates(record: Any, order: str, parse_date: Callable[..., Any]) -> Any:
+    if not isinstance(record, dict):
+        return record
+    changed = None
+    for field in DATE_FIELDS:
+        value = record.get(field)
+        if isinstance(value, str) and value.strip():
+            try:
+                iso = str(parse_date(value, field, order=order))
+            except InvalidInput as exc:
+                key = record.get("key")
+                label = f"{record.get('type')} {key!r}: " if isinstance(key, str) else f"{record.get('type')}: "
+                raise InvalidInput(f"{label}{exc}") from None
+            if iso != value:
+                changed = changed or dict(record)
+                changed[field] = iso
+    return changed or record

@@ -23,7 +23,6 @@ from claimtrack.formats.source import Source, decode_lines, load_json
 from claimtrack.normalize import normalize_url
 
 _SCRIPT = re.compile(r"^\s*<script[^>]*>(?P<body>.*?)</script>\s*$", re.IGNORECASE | re.DOTALL)
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|\d{4})")
 GOOGLE_MAX_CLAIM = 75
 
 
@@ -38,11 +37,18 @@ def url_key(prefix: str, url: str) -> str:
 
 
 def date_part(value: Any) -> str | None:
-    """'2025-04-28T19:23:46Z' -> '2025-04-28'; None when absent or unreadable."""
-    if not isinstance(value, str):
+    """'2025-04-28T19:23:46Z' -> '2025-04-28' (the day in the zone written), '20190103' ->
+    '2019-01-03'; None when absent. A date that cannot be read without a guess (01/02/2021,
+    'yesterday') is passed on as written, so the import names it (or --date-order reads it)."""
+    if not isinstance(value, str) or not value.strip():
         return None
-    match = _DATE.match(value.strip())
-    return match.group(1) if match else None
+    from claimtrack.dates import parse_date
+    from claimtrack.errors import InvalidInput
+
+    try:
+        return str(parse_date(value))
+    except InvalidInput:
+        return value.strip()
 
 
 def host_of(url: Any) -> str | None:

@@ -10,8 +10,13 @@ import typer
 
 IMPORT_FORMATS = ("auto", "jsonl", "json", "claimreview", "google-factcheck", "liar", "emergent", "polnear", "csv")
 EXPORT_FORMATS = ("jsonl", "json", "claimreview", "prov")
-MAP_FIELDS = ("claim", "speaker", "stance", "quote", "said", "outlet", "url", "title", "published", "verdict",
-              "rating_value", "best", "worst", "reviewer", "language")
+#: the same as claimtrack.formats.csv_rows.FIELDS (a test keeps them equal; not imported, for start-up)
+MAP_FIELDS = ("claim", "speaker", "anonymous", "on_behalf_of", "stance", "quote", "quote_kind", "cue", "channel",
+              "said", "outlet", "url", "title", "published", "author", "via", "cited_url", "cited_outlet",
+              "cited_title", "cited_published", "cited_author", "primary", "verdict", "rating_value", "best",
+              "worst", "reviewer", "review_url", "explanation", "language")
+#: rows shown by `import --dry-run` of a csv file, as mapped
+PREVIEW_ROWS = 5
 
 
 def _parse_map(values: list[str] | None) -> dict[str, str]:
@@ -30,14 +35,26 @@ def _parse_map(values: list[str] | None) -> dict[str, str]:
 
 def import_command(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="The file to import (a folder for PolNeAR brat annotations).",
+    path: Annotated[Path, typer.Argument(help="The file to import (a folder for PolNeAR brat annotations; "
+                                         "- for standard input).",
                                          show_default=False)],
     format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(IMPORT_FORMATS)}. "
                                         "auto reads the content and refuses to guess when it is ambiguous.")] = "auto",
     map_: Annotated[list[str] | None, typer.Option("--map", help="csv: FIELD=COLUMN, repeatable. Fields: "
                                                    + ", ".join(MAP_FIELDS) + ".", show_default=False)] = None,
+    values: Annotated[list[str] | None, typer.Option("--values", help="csv: FIELD=VALUE:WORD,… maps a column's "
+                                                     "own words onto claimtrack's (stance=agree:confirms,"
+                                                     "disagree:disputes); a value not listed is a row error. "
+                                                     "Repeatable.", show_default=False)] = None,
+    mapping_file: Annotated[Path | None, typer.Option("--mapping", help="csv: a TOML mapping file holding "
+                                                      "[map], [values.FIELD], delimiter, header, date_order "
+                                                      "(see docs/formats.md); options given too win.",
+                                                      show_default=False)] = None,
+    no_header: Annotated[bool, typer.Option("--no-header", help="csv: the first row is data; name columns by "
+                                            "number from 1 (--map claim=5).")] = False,
     delimiter: Annotated[str | None, typer.Option("--delimiter", help="csv: the column separator "
-                                                  "(default: tab for .tsv files, else comma); \\t for tab.",
+                                                  "(default: tab for .tsv files, else comma, semicolon or pipe, "
+                                                  "whichever splits the first line most); \\t for tab.",
                                                   show_default=False)] = None,
     date_order: Annotated[str | None, typer.Option("--date-order", help="How to read numeric dates such as "
                                                    "01/02/2021: DMY, MDY or YMD. Without it such a date is "
@@ -62,15 +79,35 @@ def import_command(
     if format not in IMPORT_FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; expected one of: {', '.join(IMPORT_FORMATS)}",
                                  param_hint="--format")
-    mapping = _parse_map(map_)
-    if mapping and format not in ("csv", "auto"):
-        raise typer.BadParameter("--map only applies to --format csv", param_hint="--map")
-    if format == "csv" and not mapping:
-        raise typer.BadParameter("--format csv needs --map FIELD=COLUMN options (at least claim=COLUMN)",
-                                 param_hint="--map")
     options: dict[str, Any] = {}
+    if mapping_file is not None:
+        from claimtrack.formats.csv_map import load_mapping
+
+        options = load_mapping(mapping_file)
+    mapping = {**options.get("mapping", {}), **_parse_map(map_)}
+    if (mapping or values or no_header) and format not in ("csv", "auto"):
+        raise typer.BadParameter("--map, --values, --mapping and --no-header only apply to --format csv",
+                                 param_hint="--map")
+    if format == "csv" and not mapping:
+        raise typer.BadParameter("--format csv needs --map FIELD=COLUMN options (at least claim=COLUMN) "
+                                 "or --mapping FILE.toml", param_hint="--map")
+    if (values or no_header) and not mapping:
+        raise typer.BadParameter("--values and --no-header need --map FIELD=COLUMN (or --mapping)",
+                                 param_hint="--map")
     if mapping:
         options["mapping"] = mapping
+    if values:
+        from claimtrack.errors import InvalidInput
+        from claimtrack.formats.csv_map import parse_values
+
+        try:
+            options["values"] = {**options.get("values", {}), **parse_values(values)}
+        except InvalidInput as exc:
+            raise typer.BadParameter(str(exc).removeprefix("--values "), param_hint="--values") from None
+    if no_header:
+        options["header"] = False
+    if dry_run and (format == "csv" or mapping):
+        options["preview"] = PREVIEW_ROWS
     if date_order is not None:
         from claimtrack.dates import DATE_ORDERS
 
@@ -88,14 +125,23 @@ def import_command(
     from claimtrack.cli.context import app_context
     from claimtrack.outfiles import open_output
 
-    protect = [("the database", f) for f in app_context(ctx).database.files()] + [("the input file", path)]
+    source: Any = path
+    source_name = None
+    if str(path) == "-":
+        import io
+
+        # read whole: format detection looks at the head, and a pipe cannot be rewound
+        source, source_name = io.BytesIO(sys.stdin.buffer.read()), "<stdin>"
+    protect = [("the database", f) for f in app_context(ctx).database.files()]
+    if source_name is None:
+        protect.append(("the input file", path))
     rejects = None
     with ExitStack() as stack:
         if skip_bad is not None:
             # the rejects file is the user's: never the database or the input, never an existing
             # file without --force, and it appears only once the import has finished
             rejects = stack.enter_context(open_output(skip_bad, force=force, protect=protect, option="--skip-bad"))
-        if sys.stderr.isatty() and not as_json:
+        if sys.stderr.isatty() and not as_json and source_name is None:
             from rich.progress import (
                 BarColumn,
                 DownloadColumn,
@@ -118,8 +164,8 @@ def import_command(
             progress = None  # type: ignore[assignment]
         session_factory = read_session if dry_run else write_session
         with session_factory(ctx) as session:
-            summary = import_file(session, path, format, dry_run=dry_run, skip_bad=skip_bad is not None,
-                                  rejects=rejects, progress=progress, **options)
+            summary = import_file(session, source, format, dry_run=dry_run, skip_bad=skip_bad is not None,
+                                  rejects=rejects, progress=progress, source_name=source_name, **options)
     if skip_bad is not None:
         summary.rejects_file = str(skip_bad)
     if as_json:
@@ -142,10 +188,31 @@ def _print_summary(summary: Any) -> None:
     for kind, counts in summary.to_dict()["counts"].items():
         table.add_row(kind, str(counts["created"]), str(counts["matched"]), str(counts["skipped"]))
     console.print(table)
+    if summary.preview:
+        _print_preview(summary.preview)
     if summary.rejected:
-        console.print(f"{summary.rejected} bad record(s) skipped; see {summary.rejects_file}")
+        from rich.text import Text
+
+        console.print(f"{summary.rejected} bad {summary.unit_word}(s) skipped; see {summary.rejects_file}",
+                      markup=False, highlight=False)
+        for line in summary.reason_lines(summary.unit_word):
+            console.print(Text("  " + line), soft_wrap=True)
     if summary.dry_run:
         console.print("Dry run: nothing was written.")
+
+
+def _print_preview(preview: list[dict[str, Any]]) -> None:
+    """The first rows as mapped: one line per record, fields as field=value."""
+    from rich.text import Text
+
+    from claimtrack.cli.output import console
+
+    console.print(f"The first {len(preview)} row(s) as mapped:", markup=False, highlight=False)
+    for row in preview:
+        console.print(Text(f"line {row['line']}:"), highlight=False)
+        for record in row["records"]:
+            fields = ", ".join(f"{k}={v!r}" for k, v in record.items() if k not in ("type", "key"))
+            console.print(Text(f"  {record.get('type')}: {fields}"), soft_wrap=True, highlight=False)
 
 
 def export_command(

@@ -117,9 +117,12 @@ def import_file(
                 progress(done, total)
 
     date_order = options.pop("date_order", None)
+    preview_rows = options.pop("preview", 0)
     items = reader(source, **options)
     if date_order is not None:
         items = _dates_in_order(items, date_order)
+    if dry_run and preview_rows:
+        items = _previewed(items, summary, preview_rows)
     return run_import(session, items, summary, dry_run=dry_run, skip_bad=skip_bad, rejects=rejects, progress=tick)
 
 
@@ -172,3 +175,16 @@ def _record_dates(record: Any, order: str, parse_date: Callable[..., Any]) -> An
                 changed = changed or dict(record)
                 changed[field] = iso
     return changed or record
+
+
+def _previewed(items: Any, summary: Any, rows: int) -> Any:
+    """Pass items through, keeping the first `rows` items' records (without empty fields) in
+    the summary: `import --dry-run` shows a mapping at work before anything is written."""
+    from claimtrack.formats.plan import Item
+
+    for item in items:
+        if isinstance(item, Item) and len(summary.preview) < rows:
+            summary.preview.append({"line": item.line, "records": [
+                {k: v for k, v in record.items() if v not in (None, "", [], False)} for record in item.records
+                if isinstance(record, dict)]})
+        yield item

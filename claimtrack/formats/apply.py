@@ -52,6 +52,8 @@ BATCH_ROWS = 10_000
 #: in-memory map entries above which the maps are dropped after a flush (rows are then in the
 #: database and are looked up again when referenced), so memory stays flat on huge files
 MAX_MAP_ENTRIES = 300_000
+#: bad items after which a failing import stops reading (it has enough to say why)
+MAX_FAILURES = 10_000
 #: values per IN (...) lookup
 LOOKUP_BATCH = 2_000
 
@@ -197,6 +199,9 @@ class Applier:
             for name, table in self.tables.items()
         }
         self.now = datetime.now(UTC)
+        #: without --skip-bad: bad items seen, and the first one's message (the import then fails)
+        self.failed = 0
+        self.first_failure: str | None = None
         # key -> id, per record type; `missing` remembers keys looked up and not found
         self.ids: dict[str, dict[str, int]] = {t: {} for t in KEY_TABLES}
         self.missing: dict[str, set[str]] = {t: set() for t in KEY_TABLES}
@@ -257,6 +262,8 @@ class Applier:
                 self._trim()
         if not seen_any:
             raise ImportFailed(f"{self.summary.file} contains no records: nothing to import")
+        if self.first_failure is not None:
+            self._fail()
         self._flush()
         self._fill_full_text()
         for name in TABLE_ORDER:
@@ -271,8 +278,16 @@ class Applier:
 
     def _reject(self, line: int | None, reason: str, raw: Any, unit: str = "line") -> None:
         where = f"{self.summary.file}, {unit} {line}" if line is not None else self.summary.file
+        self.summary.note_reason(line, reason)
         if not self.skip_bad:
-            raise ImportFailed(f"{where}: {reason}")
+            # keep reading (nothing will be committed) so the failure can say how many items
+            # fail and why, grouped, rather than only the first
+            self.failed += 1
+            if self.first_failure is None:
+                self.first_failure = f"{where}: {reason}"
+            if self.failed >= MAX_FAILURES:
+                self._fail(stopped=True)
+            return
         self.summary.rejected += 1
         if self.rejects is not None:
             self.rejects.write(json.dumps({"line": line, "reason": reason, "record": raw},
@@ -314,6 +329,16 @@ class Applier:
                 counts.created += 1
             else:
                 counts.matched += 1
+
+    def _fail(self, *, stopped: bool = False) -> None:
+        """Stop the import with the first failure and, when more failed, the reasons grouped."""
+        assert self.first_failure is not None
+        message = self.first_failure
+        if self.failed > 1:
+            unit = self.summary.unit_word
+            counted = f"stopped after {self.failed:,} bad {unit}s" if stopped else f"{self.failed:,} bad {unit}s in all"
+            message += f"\n{counted} (nothing was written):\n  " + "\n  ".join(self.summary.reason_lines(self.summary.unit_word))
+        raise ImportFailed(message)
 
     # ------------------------------------------------------------------ lookups
 

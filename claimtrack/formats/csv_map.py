@@ -1,32 +1,148 @@
-"""Any CSV/TSV with a header, mapped with `--map FIELD=COLUMN` (see docs/formats.md).
+"""Any CSV/TSV, mapped with `--map FIELD=COLUMN` or a mapping file (see docs/formats.md, "CSV").
 
-Fields: claim (required), speaker, stance, quote, said, language — a statement; outlet, url,
-title, published — the document that reported it (with a hop to the statement); verdict,
-rating_value, best, worst, reviewer — a verdict on the claim.
-Keys: a statement is `csv:<digest of the row's mapped values>`, its verdict the same with
-`:verdict`; documents are keyed by their URL; speakers, outlets and reviewers by the slug of
-their name. Re-importing the same rows therefore matches everything.
+Columns are named by their header, or by number from 1 (`--map claim=5`, and with `--no-header`
+only by number). The delimiter is comma, tab (`.tsv`), semicolon or pipe, detected from the
+first line unless `--delimiter` says; a UTF-8 BOM is ignored. Value maps (`--values
+stance=agree:confirms,…`) turn a dataset's own words into claimtrack's vocabulary; a value the
+map does not list is a row error naming the value and the map.
+
+The records a row stands for are built by `claimtrack.formats.csv_rows`; keys are described
+there. A mapping file (TOML) holds everything the options can say:
+
+    delimiter = ";"            # optional
+    header = false             # optional: columns by number
+    date_order = "DMY"         # optional
+    [map]
+    claim = 5
+    speaker = "Who"
+    [values.stance]
+    agree = "confirms"
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from claimtrack.errors import ImportFailed
-from claimtrack.formats.claimreview import url_key
-from claimtrack.formats.plan import Bad, Item, slug
+from claimtrack.errors import ImportFailed, InvalidInput
+from claimtrack.formats.csv_rows import FIELDS, row_records
+from claimtrack.formats.plan import Bad, Item
 from claimtrack.formats.source import Source, decode_text_lines
 
-FIELDS = ("claim", "speaker", "stance", "quote", "said", "outlet", "url", "title", "published", "verdict",
-          "rating_value", "best", "worst", "reviewer", "language")
-STATEMENT_FIELDS = ("speaker", "stance", "quote", "said", "outlet", "url", "title", "published")
+#: delimiters detected from the first line, in order of preference on a tie
+DELIMITERS = (",", "\t", ";", "|")
+#: the keys a mapping file may hold
+MAPPING_KEYS = ("map", "values", "delimiter", "header", "date_order", "format")
+
+
+def parse_values(specs: list[str] | None) -> dict[str, dict[str, str]]:
+    """`stance=agree:confirms,disagree:disputes` (repeatable) -> {"stance": {"agree": "confirms", …}}."""
+    out: dict[str, dict[str, str]] = {}
+    for spec in specs or []:
+        field, sep, pairs = spec.partition("=")
+        field = field.strip()
+        if not sep or not field or not pairs.strip():
+            raise InvalidInput(f"--values {spec!r} is not FIELD=VALUE:WORD,… "
+                               "(e.g. stance=agree:confirms,disagree:disputes)")
+        if field not in FIELDS:
+            raise InvalidInput(f"--values: unknown field {field!r}; expected one of: {', '.join(FIELDS)}")
+        table = out.setdefault(field, {})
+        for pair in pairs.split(","):
+            source, colon, target = pair.partition(":")
+            if not colon or not source.strip():
+                raise InvalidInput(f"--values {field}: {pair!r} is not VALUE:WORD (e.g. agree:confirms)")
+            table[source.strip().casefold()] = target.strip()
+    return out
+
+
+def load_mapping(path: Path) -> dict[str, Any]:
+    """A mapping file's options (mapping, values, delimiter, header, date_order); InvalidInput
+    naming the file and the key otherwise."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"--mapping {path}: cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"--mapping {path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"--mapping {path}: not TOML ({exc})") from None
+    unknown = [k for k in data if k not in MAPPING_KEYS]
+    if unknown:
+        raise InvalidInput(f"--mapping {path}: unknown key {unknown[0]!r}; expected: {', '.join(MAPPING_KEYS)}")
+    options: dict[str, Any] = {}
+    columns = data.get("map", {})
+    if not isinstance(columns, dict):
+        raise InvalidInput(f"--mapping {path}: map must be a table of FIELD = \"COLUMN\" or FIELD = NUMBER")
+    mapping: dict[str, str] = {}
+    for field, column in columns.items():
+        if field not in FIELDS:
+            raise InvalidInput(f"--mapping {path}: map.{field}: unknown field {field!r}; expected one of: {', '.join(FIELDS)}")
+        if isinstance(column, bool) or not isinstance(column, (str, int)):
+            raise InvalidInput(f"--mapping {path}: map.{field} must be a column name or number, got {column!r}")
+        mapping[field] = str(column)
+    options["mapping"] = mapping
+    values = data.get("values", {})
+    if not isinstance(values, dict):
+        raise InvalidInput(f"--mapping {path}: values must hold one table per field (values.stance)")
+    value_maps: dict[str, dict[str, str]] = {}
+    for field, table in values.items():
+        if field not in FIELDS:
+            raise InvalidInput(f"--mapping {path}: values.{field}: unknown field; expected one of: {', '.join(FIELDS)}")
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise InvalidInput(f"--mapping {path}: values.{field} must map each value to a word (agree = \"confirms\")")
+        value_maps[field] = {str(k).strip().casefold(): v.strip() for k, v in table.items()}
+    if value_maps:
+        options["values"] = value_maps
+    for key, kind in (("delimiter", str), ("header", bool), ("date_order", str)):
+        if key in data:
+            if not isinstance(data[key], kind):
+                raise InvalidInput(f"--mapping {path}: {key} must be {'true or false' if kind is bool else 'text'}")
+            options[key] = data[key]
+    if "delimiter" in options:
+        options["delimiter"] = "\t" if options["delimiter"] in ("\\t", "tab") else options["delimiter"]
+        if len(options["delimiter"]) != 1:
+            raise InvalidInput(f"--mapping {path}: delimiter must be one character (or \\t)")
+    if "date_order" in options:
+        from claimtrack.dates import DATE_ORDERS
+
+        options["date_order"] = options["date_order"].strip().upper()
+        if options["date_order"] not in DATE_ORDERS:
+            raise InvalidInput(f"--mapping {path}: date_order must be one of: {', '.join(DATE_ORDERS)}")
+    return options
+
+
+def detect_delimiter(line: str) -> str:
+    """The delimiter that splits the first line into the most columns (quotes respected)."""
+    best, best_count = ",", 1
+    for candidate in DELIMITERS:
+        count = len(next(csv.reader([line], delimiter=candidate), []))
+        if count > best_count:
+            best, best_count = candidate, count
+    return best
+
+
+def _column_index(field: str, column: str, header: list[str] | None, width: int, name: str) -> int:
+    if header is not None and column in header:
+        return header.index(column)
+    if column.isdigit():
+        number = int(column)
+        if 1 <= number <= width:
+            return number - 1
+        raise ImportFailed(f"{name}: --map {field}={column}: there is no column {number}; "
+                           f"the first row has {width} column{'s' if width != 1 else ''}")
+    if header is None:
+        raise ImportFailed(f"{name}: --map {field}={column}: without a header, name columns by number "
+                           f"(1 to {width})")
+    raise ImportFailed(f"{name}: --map {field}={column}: there is no column {column!r}; "
+                       f"the header has: {', '.join(header)}")
 
 
 def read_csv(source: Source, *, mapping: dict[str, str] | None = None, delimiter: str | None = None,
+             values: dict[str, dict[str, str]] | None = None, header: bool = True,
              **_options: Any) -> Iterator[Item | Bad]:
     mapping = dict(mapping or {})
     if "claim" not in mapping:
@@ -34,75 +150,44 @@ def read_csv(source: Source, *, mapping: dict[str, str] | None = None, delimiter
     unknown = [f for f in mapping if f not in FIELDS]
     if unknown:
         raise ImportFailed(f"--map: unknown field {unknown[0]!r}; expected one of: {', '.join(FIELDS)}")
-    if delimiter is None:
-        delimiter = "\t" if source.name.lower().endswith(".tsv") else ","
+    values = values or {}
     with source.open() as stream:
-        reader = csv.reader(decode_text_lines(source, stream), delimiter=delimiter)
-        header = next(reader, None)
-        if header is None:
+        lines = decode_text_lines(source, stream)
+        first = next(lines, None)
+        blank = 0
+        while first is not None and not first.strip():
+            first, blank = next(lines, None), blank + 1
+        if first is None:
             raise ImportFailed(f"{source.name} is empty: nothing to import")
-        header = [h.strip() for h in header]
-        for field, column in mapping.items():
-            if column not in header:
-                raise ImportFailed(f"{source.name}: --map {field}={column}: there is no column {column!r}; "
-                                   f"the header has: {', '.join(header)}")
-        index = {field: header.index(column) for field, column in mapping.items()}
-        for row in reader:
-            line = reader.line_num
+        if delimiter is None:
+            delimiter = "\t" if source.name.lower().endswith(".tsv") else detect_delimiter(first)
+
+        def all_lines() -> Iterator[str]:
+            yield first
+            yield from lines
+
+        reader = csv.reader(all_lines(), delimiter=delimiter)
+        top = next(reader)
+        names = [h.strip().lstrip("\ufeff") for h in top] if header else None
+        index = {field: _column_index(field, column, names, len(top), source.name)
+                 for field, column in mapping.items()}
+        width = len(top)
+        pending = [] if header else [top]
+        for row in _rows(pending, reader):
+            line = reader.line_num + blank
             if not row or all(not cell.strip() for cell in row):
                 continue
-            if len(row) != len(header):
-                yield Bad(line, f"{len(row)} columns; the header has {len(header)}", row)
+            if len(row) != width:
+                what = "the header has" if header else "the first row has"
+                yield Bad(line, f"{len(row)} columns; {what} {width}", row)
                 continue
-            values = {field: row[i].strip() or None for field, i in index.items()}
+            raw = {field: row[i].strip() or None for field, i in index.items()}
             try:
-                yield Item(line, _records(values), values)
+                yield Item(line, row_records(raw, values), raw)
             except ValueError as exc:
-                yield Bad(line, str(exc), values)
+                yield Bad(line, str(exc), raw)
 
 
-def _number(values: dict[str, str | None], field: str) -> float | None:
-    value = values.get(field)
-    if value is None:
-        return None
-    try:
-        return float(value.replace(",", "."))
-    except ValueError:
-        raise ValueError(f"{field} {value!r} is not a number") from None
-
-
-def _records(v: dict[str, str | None]) -> list[dict[str, Any]]:
-    claim_text = v.get("claim")
-    if not claim_text:
-        raise ValueError(f"the claim column ({'claim'}) is empty")
-    digest = hashlib.sha1(json.dumps(v, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
-    key = f"csv:{digest}"
-    records: list[dict[str, Any]] = [{"type": "claim", "key": key, "text": claim_text, "language": v.get("language")}]
-    if any(v.get(f) for f in STATEMENT_FIELDS):
-        speaker = None
-        if v.get("speaker"):
-            speaker = slug(v["speaker"])  # type: ignore[arg-type]
-            records.append({"type": "actor", "key": speaker, "name": v["speaker"], "kind": "person"})
-        quote = v.get("quote")
-        records.append({"type": "statement", "key": key, "claim": key, "speaker": speaker,
-                        "stance": v.get("stance") or "asserts", "quote": quote,
-                        "quote_kind": "direct" if quote else None, "said": v.get("said"), "language": v.get("language")})
-        if v.get("url") or v.get("outlet") or v.get("title"):
-            outlet = None
-            if v.get("outlet"):
-                outlet = slug(v["outlet"])  # type: ignore[arg-type]
-                records.append({"type": "actor", "key": outlet, "name": v["outlet"], "kind": "outlet"})
-            document_key = url_key("url", v["url"]) if v.get("url") else f"{key}:document"  # type: ignore[arg-type]
-            records.append({"type": "document", "key": document_key, "outlet": outlet, "url": v.get("url"),
-                            "title": v.get("title"), "published": v.get("published"), "language": v.get("language")})
-            records.append({"type": "hop", "key": f"{key}:hop", "document": document_key, "statement": key,
-                            "quote": quote})
-    if v.get("verdict"):
-        reviewer = None
-        if v.get("reviewer"):
-            reviewer = slug(v["reviewer"])  # type: ignore[arg-type]
-            records.append({"type": "actor", "key": reviewer, "name": v["reviewer"], "kind": "organization"})
-        records.append({"type": "verdict", "key": f"{key}:verdict", "claim": key, "label": v["verdict"],
-                        "rating_value": _number(v, "rating_value"), "best": _number(v, "best"),
-                        "worst": _number(v, "worst"), "reviewer": reviewer, "language": v.get("language")})
-    return records
+def _rows(pending: list[list[str]], reader: Any) -> Iterator[list[str]]:
+    yield from pending
+    yield from reader

@@ -66,6 +66,36 @@ class ImportSummary:
     #: per table, [first id, last id] of the rows this import created
     id_ranges: dict[str, list[int]] = field(default_factory=dict)
     rejects_file: str | None = None
+    #: bad items grouped by the kind of reason (see `note_reason`)
+    reasons: dict[str, ReasonGroup] = field(default_factory=dict)
+    #: with --dry-run: the first items' records, so a user sees a mapping before anything is written
+    preview: list[dict[str, Any]] = field(default_factory=list)
+
+    def note_reason(self, line: int | None, reason: str) -> None:
+        """Count a bad item under its kind of reason: the reason with its record label and
+        quoted values left out, so 512 rows with 512 different unreadable dates are one group."""
+        shape = _QUOTED.sub("…", _LABEL.sub("", reason, count=1))
+        group = self.reasons.get(shape)
+        if group is None:
+            group = self.reasons[shape] = ReasonGroup(example=_LABEL.sub("", reason, count=1))
+        group.count += 1
+        if line is not None and len(group.lines) < 5:
+            group.lines.append(line)
+
+    @property
+    def unit_word(self) -> str:
+        """What one source item is called in messages: a row of a table, else a record."""
+        return "row" if self.format in ("csv", "liar", "emergent", "polnear") else "record"
+
+    def reason_lines(self, unit: str = "row") -> list[str]:
+        """One line per kind of reason, most frequent first: "512 rows: published: '…' is not a date … (lines 2, 3, …)"."""
+        out = []
+        for group in sorted(self.reasons.values(), key=lambda g: -g.count):
+            where = ", ".join(str(n) for n in group.lines)
+            more = ", …" if group.count > len(group.lines) else ""
+            label = unit if group.count == 1 else unit + "s"
+            out.append(f"{group.count:,} {label}: {group.example}" + (f" (line {where}{more})" if where else ""))
+        return out
 
     def count(self, kind: str) -> KindCounts:
         if kind not in self.counts:
@@ -97,7 +127,24 @@ class ImportSummary:
                 for kind, c in sorted(self.counts.items(), key=lambda kv: _kind_order(kv[0]))
             },
             "id_ranges": dict(sorted(self.id_ranges.items())),
+            **({"reasons": [{"count": g.count, "reason": g.example, "lines": g.lines}
+                            for g in sorted(self.reasons.values(), key=lambda g: -g.count)]}
+               if self.reasons else {}),
+            **({"preview": self.preview} if self.preview else {}),
         }
+
+
+@dataclass
+class ReasonGroup:
+    """Bad items that failed for one kind of reason: how many, the first one's reason, some lines."""
+
+    example: str
+    count: int = 0
+    lines: list[int] = field(default_factory=list)
+
+
+_LABEL = re.compile(r"^[a-z]+ '[^']*': |^[a-z]+: (?=\w+ )")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
 
 
 def _kind_order(kind: str) -> tuple[int, str]:

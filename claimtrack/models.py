@@ -464,6 +464,8 @@ class Verdict(Base, PartialDateMixin):
     reviewed_approx: Mapped[bool] = mapped_column(Boolean, default=False)
     url: Mapped[str | None] = mapped_column(Text)  # the published fact-check
     explanation: Mapped[str | None] = mapped_column(Text)
+    #: the licence of the review (ClaimReview sdLicense), a URL or a name
+    license: Mapped[str | None] = mapped_column(Text)
     evidence_urls: Mapped[list[str]] = mapped_column(JSON, default=list)
     language: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=StatementStatus.NORMAL.value)
@@ -525,3 +527,14 @@ class Acknowledgement(Base):
     reason: Mapped[str] = mapped_column(Text)
     user: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DatabaseIdentity(Base):
+    """This database's one identity: a UUID made when the schema was created, so that exports
+    of two databases (PROV identifiers) never collide when merged."""
+
+    __tablename__ = "database_identity"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)

@@ -40,7 +40,8 @@ def test_export_reimports_as_the_same_records(cli: Any, tmp_path: Path) -> None:
 def test_warns_when_claim_reviewed_is_long_or_url_missing(cli: Any, tmp_path: Path) -> None:
     cli.ok("import", str(FIXTURES / "liar_small.tsv"))
     result = cli.ok("export", "--format", "claimreview", "--claim", "liar:102.json")
-    assert "has no url; Google requires the review's URL" in result.stderr
+    assert "1 verdict without a review URL left out" in result.stderr
+    assert json.loads(result.stdout) == []
     long_text = "x" * 80
     data = json.loads((FIXTURES / "claimreview_single.json").read_text(encoding="utf-8"))
     data["claimReviewed"] = "A very long claim " + long_text

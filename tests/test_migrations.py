@@ -66,10 +66,10 @@ def test_failed_migration_leaves_schema_and_rows_unchanged(database, tmp_path: P
         f.claim(s, "A claim that must survive a failed migration")
     scripts = tmp_path / "migrations"
     shutil.copytree(str(files("claimtrack.migrations")), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_broken.py").write_text(
+    (scripts / "versions" / "9999_broken.py").write_text(
         '"""broken on purpose"""\n'
         "from alembic import op\nimport sqlalchemy as sa\n\n"
-        "revision = '0002_broken'\ndown_revision = '0001_baseline'\nbranch_labels = None\ndepends_on = None\n\n"
+        f"revision = '9999_broken'\ndown_revision = '{HEAD_REVISION}'\nbranch_labels = None\ndepends_on = None\n\n"
         "def upgrade():\n"
         "    op.create_table('half_done', sa.Column('id', sa.Integer, primary_key=True))\n"
         "    op.add_column('claims', sa.Column('extra', sa.Text))\n"
@@ -89,3 +89,29 @@ def test_failed_migration_leaves_schema_and_rows_unchanged(database, tmp_path: P
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
         assert connection.execute(text("SELECT count(*) FROM claims")).scalar() == 1
     engine.dispose()
+
+
+def test_0002_keeps_verdicts_and_gives_the_database_one_uuid(db_url):
+    """0002 adds verdicts.license (existing rows: NULL) and one database_identity row; down drops both."""
+    import uuid
+
+    downgrade(db_url, "0001_baseline")
+    engine = create_engine(db_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO claims (id, text, text_hash, created_at, version) "
+                                "VALUES (1, 'A claim', 'h', CURRENT_TIMESTAMP, 1)"))
+        connection.execute(text("INSERT INTO verdicts (id, claim_id, label, evidence_urls, status, created_at, "
+                                "version, reviewed_approx) VALUES (1, 1, 'false', '[]', 'normal', CURRENT_TIMESTAMP, "
+                                "1, false)"))
+    upgrade(db_url, "0002_license_database_id")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT label, license FROM verdicts")).one() == ("false", None)
+        (value,) = connection.execute(text("SELECT uuid FROM database_identity WHERE id = 1")).one()
+        assert uuid.UUID(value)
+    downgrade(db_url, "0001_baseline")
+    assert "database_identity" not in inspect(engine).get_table_names()
+    assert "license" not in {c["name"] for c in inspect(engine).get_columns("verdicts")}
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT label FROM verdicts")).scalar() == "false"
+    engine.dispose()
+    upgrade(db_url)

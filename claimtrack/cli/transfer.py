@@ -224,6 +224,10 @@ def export_command(
     force: Annotated[bool, typer.Option("--force", help="Replace the --output file when it exists.")] = False,
     claims: Annotated[list[str] | None, typer.Option("--claim", help="Export only this claim (id or key) and "
                                                      "what it needs; repeatable.", show_default=False)] = None,
+    include_incomplete: Annotated[bool, typer.Option("--include-incomplete", help="claimreview: also write "
+                                                     "verdicts without a review URL, with their key as "
+                                                     "identifier (claimtrack imports them back; Google does "
+                                                     "not).")] = False,
 ) -> None:
     """Export the database: native jsonl/json (lossless), ClaimReview JSON-LD, or PROV."""
     from claimtrack.cli.context import read_session
@@ -240,6 +244,11 @@ def export_command(
         print(f"Warning: {escape_controls(message)}", file=sys.stderr)
 
     options: dict[str, Any] = {"warn": warn}
+    if include_incomplete:
+        if format != "claimreview":
+            raise typer.BadParameter("--include-incomplete only applies to --format claimreview",
+                                     param_hint="--include-incomplete")
+        options["include_incomplete"] = True
     if claims:
         options["claims"] = claims
     from claimtrack.cli.context import app_context

@@ -31,7 +31,7 @@ READERS: dict[str, str] = {
 EXPORTERS: dict[str, str] = {
     "jsonl": "claimtrack.formats.native:export_jsonl",
     "json": "claimtrack.formats.native:export_json",
-    "claimreview": "claimtrack.formats.claimreview:export_claimreview",
+    "claimreview": "claimtrack.formats.claimreview_export:export_claimreview",
     "prov": "claimtrack.formats.prov:export_prov",
 }
 

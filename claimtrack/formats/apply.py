@@ -81,7 +81,7 @@ FIELDS: dict[str, frozenset[str]] = {
     "relation": frozenset({"type", "source", "target", "relation", "status", "score", "note", "created_by",
                            "decided_by"}),
     "verdict": frozenset({"type", "key", "claim", "label", "rating_value", "best", "worst", "reviewer",
-                          "reviewed", "url", "explanation", "evidence_urls", "language", "status",
+                          "reviewed", "url", "explanation", "license", "evidence_urls", "language", "status",
                           "status_reason"}),
 }
 QUANTITY_FIELDS = frozenset({"subject", "value", "bound", "unit"})
@@ -827,7 +827,7 @@ class Applier:
             "id": verdict_id, "key": key, "claim_id": claim_id, "label": label, "rating_value": value,
             "best": best, "worst": worst, "reviewer_id": self._ref(r, "reviewer", "actor"),
             **_partial_columns("reviewed", _date(r, "reviewed")), "url": _text(r, "url"),
-            "explanation": _text(r, "explanation"), "evidence_urls": evidence, "language": _text(r, "language"),
+            "explanation": _text(r, "explanation"), "license": _text(r, "license"), "evidence_urls": evidence, "language": _text(r, "language"),
             "status": status, "status_reason": reason, "created_at": self.now, "version": 1,
         })
         self._set_local("verdict", key, verdict_id)

@@ -1,5 +1,5 @@
-"""schema.org ClaimReview JSON-LD: import (objects, arrays, @graph, DataFeed, Data Commons feed
-lines) and export (Google's required and recommended fields).
+"""schema.org ClaimReview JSON-LD import: objects, arrays, @graph, DataFeed, Data Commons feed
+lines (the export is claimtrack.formats.claimreview_export).
 
 One ClaimReview becomes: the reviewer (author) as an actor, `claimReviewed` as a claim, the
 itemReviewed's author as the speaker of a statement (stance asserts, said = the item's
@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
-from typing import Any, TextIO
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from claimtrack.errors import ImportFailed
@@ -109,6 +109,75 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def _kind(thing: dict[str, Any]) -> str:
+    return "person" if thing.get("@type") == "Person" else "organization"
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _license(value: Any) -> str | None:
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("name")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _name(value: Any) -> str | None:
+    value = _first(value)
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _work(entry: Any) -> dict[str, Any] | None:
+    """A CreativeWork (or a bare URL) of `appearance`: url, name, date, author, publisher."""
+    if isinstance(entry, str):
+        entry = {"url": entry}
+    if not isinstance(entry, dict):
+        return None
+    url = entry.get("url") if isinstance(entry.get("url"), str) and entry["url"].strip() else None
+    work = {"url": url.strip() if url else None, "name": _name(entry.get("name") or entry.get("headline")),
+            "date": date_part(entry.get("datePublished")), "author": _name(entry.get("author")),
+            "publisher": _first(entry.get("publisher"))}
+    if not any(work.values()):
+        return None
+    return work
+
+
+def _work_records(records: list[dict[str, Any]], work: dict[str, Any], language: str | None
+                  ) -> tuple[str, list[dict[str, Any]]]:
+    """(document key, the records of the document and its publisher) for one CreativeWork."""
+    publisher = work["publisher"]
+    outlet = None
+    if isinstance(publisher, dict) and _name(publisher):
+        outlet = organization_record(_name(publisher), publisher.get("url"),
+                                     kind="person" if publisher.get("@type") == "Person" else "outlet")
+    elif isinstance(publisher, str) and publisher.strip():
+        outlet = organization_record(publisher, kind="outlet")
+    if work["url"]:
+        key = url_key("url", work["url"])
+    else:
+        signature = json.dumps([work["name"], work["date"], work["author"], outlet and outlet["key"]],
+                               ensure_ascii=False)
+        key = f"work:{slug(work['name'] or 'untitled', 40)}:{hashlib.sha1(signature.encode()).hexdigest()[:12]}"
+    out = [outlet] if outlet else []
+    out.append({"type": "document", "key": key, "url": work["url"], "kind": "other", "title": work["name"],
+                "published": work["date"], "author": work["author"], "outlet": outlet["key"] if outlet else None})
+    records.extend(out)
+    return key, out
+
+
+def _hop(statement_key: str, document_key: str, *, primary: bool) -> dict[str, Any]:
+    key = f"{statement_key}@{document_key}"
+    if len(key) > 200:
+        key = f"{statement_key}@{hashlib.sha1(document_key.encode()).hexdigest()[:16]}"
+    if len(key) > 200:
+        key = hashlib.sha1(key.encode()).hexdigest()
+    return {"type": "hop", "key": key, "document": document_key, "statement": statement_key, "primary": primary}
+
+
 def _is_claimreview(obj: Any) -> bool:
     kind = obj.get("@type") if isinstance(obj, dict) else None
     return kind == "ClaimReview" or (isinstance(kind, list) and "ClaimReview" in kind)
@@ -120,8 +189,12 @@ def claimreview_records(obj: dict[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(text, str) or not text.strip():
         raise ValueError("claimReviewed is missing")
     url = obj.get("url")
+    identifier = obj.get("identifier")
     if not isinstance(url, str) or not url.strip():
-        raise ValueError("url (the review's address) is missing")
+        # claimtrack's own export of a review without URL (--include-incomplete) names it by key
+        if not isinstance(identifier, str) or not identifier.strip() or len(identifier.strip()) > 200:
+            raise ValueError("url (the review's address) is missing")
+        url = None
     rating = _first(obj.get("reviewRating")) or {}
     if not isinstance(rating, dict):
         rating = {}
@@ -131,11 +204,12 @@ def claimreview_records(obj: dict[str, Any]) -> list[dict[str, Any]]:
         if value is None:
             raise ValueError("reviewRating.alternateName is missing")
         label = str(value)
-    key = url_key("claimreview", url)
+    key = url_key("claimreview", url) if url else str(identifier).strip()
     language = obj.get("inLanguage") if isinstance(obj.get("inLanguage"), str) else None
     records: list[dict[str, Any]] = []
     author = _first(obj.get("author"))
-    reviewer = organization_record(author.get("name"), author.get("url")) if isinstance(author, dict) else None
+    reviewer = (organization_record(author.get("name"), author.get("url"), kind=_kind(author))
+                if isinstance(author, dict) else None)
     if reviewer:
         records.append(reviewer)
     records.append({"type": "claim", "key": key, "text": text.strip(), "language": language})
@@ -145,28 +219,37 @@ def claimreview_records(obj: dict[str, Any]) -> list[dict[str, Any]]:
     speaker_record = None
     item_author = _first(item.get("author"))
     if isinstance(item_author, dict) and isinstance(item_author.get("name"), str) and item_author["name"].strip():
-        kind = "person" if item_author.get("@type") == "Person" else "organization"
-        speaker_record = organization_record(item_author["name"], item_author.get("url"), kind=kind)
+        speaker_record = organization_record(item_author["name"], item_author.get("url"), kind=_kind(item_author))
         if speaker_record:
             records.append(speaker_record)
-    appearances = _urls(item.get("firstAppearance")) + _urls(item.get("appearance"))
+    works = [w for w in (_work(entry) for entry in _list(item.get("appearance"))) if w is not None]
+    first = _work(_first(item.get("firstAppearance")))
     said = date_part(item.get("datePublished"))
-    if speaker_record or said or appearances:
+    if speaker_record or said or works or first:
         records.append({"type": "statement", "key": key, "claim": key,
                         "speaker": speaker_record["key"] if speaker_record else None,
                         "stance": "asserts", "said": said, "language": language})
-        for link in dict.fromkeys(appearances):
-            document_key = url_key("url", link)
-            records.append({"type": "document", "key": document_key, "url": link, "kind": "other"})
-            records.append({"type": "hop", "key": f"{key}@{document_key}"[:200] if len(f"{key}@{document_key}") <= 200
-                            else f"{key}@{hashlib.sha1(document_key.encode()).hexdigest()[:16]}",
-                            "document": document_key, "statement": key})
-    label, explanation = fit_label(label, None)
+        # appearance first (its order is the documents' order), then firstAppearance: the
+        # claimant's first known occurrence of the claim, recorded as the primary source
+        first_key = _work_records([], first, language)[0] if first is not None else None
+        hops: dict[str, dict[str, Any]] = {}
+        for work in works:
+            document_key, document_records = _work_records([], work, language)
+            if document_key not in hops:
+                records.extend(document_records)
+                hops[document_key] = _hop(key, document_key, primary=document_key == first_key)
+        if first is not None and first_key is not None and first_key not in hops:
+            records.extend(_work_records([], first, language)[1])
+            hops[first_key] = _hop(key, first_key, primary=True)
+        records.extend(hops.values())
+    explanation = obj.get("reviewBody") if isinstance(obj.get("reviewBody"), str) and obj["reviewBody"].strip() else None
+    label, explanation = fit_label(label, explanation)
     verdict: dict[str, Any] = {
         "type": "verdict", "key": key, "claim": key, "label": label, "explanation": explanation,
         "rating_value": _number(rating.get("ratingValue")), "best": _number(rating.get("bestRating")),
         "worst": _number(rating.get("worstRating")), "reviewer": reviewer["key"] if reviewer else None,
-        "reviewed": date_part(obj.get("datePublished")), "url": url.strip(), "language": language,
+        "reviewed": date_part(obj.get("datePublished")), "url": url.strip() if url else None, "language": language,
+        "license": _license(obj.get("sdLicense")),
     }
     records.append(verdict)
     return records
@@ -235,82 +318,3 @@ def _read_lines(source: Source) -> Iterator[Item | Bad]:
                 yield Bad(number, "no ClaimReview object on this line (@type \"ClaimReview\")", data)
             for obj in objects:
                 yield _item(number, obj)
-
-
-# --------------------------------------------------------------------------- export
-
-
-def export_claimreview(session: Any, stream: TextIO, **options: Any) -> None:
-    """A JSON array of ClaimReview objects, one per verdict, in verdict id order.
-
-    Carries Google's required fields (claimReviewed, reviewRating.alternateName, url) and the
-    recommended ones (author, datePublished, itemReviewed Claim with author, datePublished,
-    appearance, firstAppearance). `warn` (a callable) hears about reviews Google would flag.
-    """
-    from sqlalchemy import select
-
-    from claimtrack.dates import PartialDate
-    from claimtrack.models import Actor, Claim, Document, Hop, Statement, Verdict
-
-    warn: Callable[[str], None] = options.get("warn") or (lambda message: None)
-    query = select(Verdict).order_by(Verdict.id)
-    if options.get("claims"):
-        from claimtrack.queries.lookup import get_claim
-
-        ids = [get_claim(session, ref).id for ref in options["claims"]]
-        query = query.where(Verdict.claim_id.in_(ids))
-    stream.write("[")
-    first = True
-    for verdict in session.scalars(query):
-        claim: Claim = verdict.claim
-        review: dict[str, Any] = {"@context": "https://schema.org", "@type": "ClaimReview"}
-        if verdict.url:
-            review["url"] = verdict.url
-        else:
-            warn(f"verdict {verdict.key or verdict.id} has no url; Google requires the review's URL")
-        review["claimReviewed"] = claim.text
-        if len(claim.text) > GOOGLE_MAX_CLAIM:
-            warn(f"claim {claim.key or claim.id}: claimReviewed is {len(claim.text)} characters; "
-                 f"Google recommends at most {GOOGLE_MAX_CLAIM}")
-        reviewed = PartialDate.of(verdict.reviewed_on, verdict.reviewed_precision, verdict.reviewed_approx)
-        if reviewed is not None:
-            review["datePublished"] = str(reviewed).lstrip("~")
-        if verdict.reviewer is not None:
-            review["author"] = _actor_json(session, verdict.reviewer)
-        rating: dict[str, Any] = {"@type": "Rating", "alternateName": verdict.label}
-        for field, value in (("ratingValue", verdict.rating_value), ("bestRating", verdict.best),
-                             ("worstRating", verdict.worst)):
-            if value is not None:
-                rating[field] = int(value) if float(value).is_integer() else value
-        review["reviewRating"] = rating
-        if verdict.language:
-            review["inLanguage"] = verdict.language
-        item: dict[str, Any] = {"@type": "Claim"}
-        statements = [s for s in claim.statements if s.status == "normal"]
-        asserting = next((s for s in statements if s.stance in ("asserts", "confirms") and s.speaker is not None),
-                         next((s for s in statements if s.speaker is not None), None))
-        if asserting is not None and asserting.speaker is not None:
-            item["author"] = _actor_json(session, asserting.speaker)
-            if asserting.said is not None:
-                item["datePublished"] = str(asserting.said).lstrip("~")
-        documents = session.scalars(
-            select(Document).join(Hop, Hop.document_id == Document.id).join(Statement, Statement.id == Hop.statement_id)
-            .where(Statement.claim_id == claim.id, Document.url.is_not(None)).order_by(Document.published_on, Document.id)
-        ).unique().all()
-        if documents:
-            item["firstAppearance"] = {"@type": "CreativeWork", "url": documents[0].url}
-            item["appearance"] = [{"@type": "CreativeWork", "url": d.url} for d in documents]
-        review["itemReviewed"] = item
-        stream.write(("\n" if first else ",\n") + json.dumps(review, ensure_ascii=False))
-        first = False
-    stream.write("\n]\n")
-    _ = Actor
-
-
-def _actor_json(session: Any, actor: Any) -> dict[str, Any]:
-    kind = "Person" if actor.kind == "person" else "Organization"
-    out: dict[str, Any] = {"@type": kind, "name": actor.name}
-    website = next((e.value for e in actor.external_ids if e.scheme in ("website", "homepage")), None)
-    if website:
-        out["url"] = website if "://" in website else f"https://{website}"
-    return out

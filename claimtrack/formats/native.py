@@ -265,7 +265,7 @@ def iter_records(session: Any, *, claims: list[str] | None = None) -> Iterator[d
                "rating_value": _num(row.rating_value), "best": _num(row.best), "worst": _num(row.worst),
                "reviewer": actor_keys.get(row.reviewer_id),
                "reviewed": _date(row.reviewed_on, row.reviewed_precision, row.reviewed_approx), "url": row.url,
-               "explanation": row.explanation, "evidence_urls": list(row.evidence_urls or []),
+               "explanation": row.explanation, "license": row.license, "evidence_urls": list(row.evidence_urls or []),
                "language": row.language, "status": row.status, "status_reason": row.status_reason}
 
 

@@ -6,7 +6,8 @@ The mapping (see docs/chains-and-audit.md, "PROV mapping"):
 - a document is a `prov:Entity`, `prov:wasAttributedTo` its outlet, `prov:wasDerivedFrom` the
   documents it relied on and `prov:hadPrimarySource` the primary documents its chains reach;
 - a statement is a `prov:Entity` (`ct:Statement`) `prov:wasAttributedTo` its speaker (an
-  anonymous speaker is a blank-node agent labelled with the descriptor); a statement reporting a
+  anonymous speaker is an agent of its own, `…:anonymous-speaker:<statement id>`, labelled with
+  the descriptor: one per statement, since two "officials" need not be one); a statement reporting a
   nested one `prov:wasQuotedFrom` it (direct quotes) or `prov:wasDerivedFrom` it;
 - a hop is a `prov:Entity` (`ct:Hop`): the statement as it appears in one document
   (`prov:specializationOf` the statement, `dcterms:isPartOf` the document, `prov:value` the quote
@@ -14,9 +15,12 @@ The mapping (see docs/chains-and-audit.md, "PROV mapping"):
   `prov:hadPrimarySource` the primary hop its chain ends at, `prov:wasInfluencedBy` the
   intermediary actor, and `prov:wasAttributedTo` the speaker.
 
-Identifiers are URNs: `urn:claimtrack:document:12`, `urn:claimtrack:hop:7`, …; they are the
-database ids, so an export is stable for one database. Output is streamed node by node, in
-batches of documents, so memory stays flat on a large database.
+Identifiers are URNs holding the database's own UUID (made once, when its schema was created:
+table database_identity) and the row id: `urn:claimtrack:<uuid>:document:12`,
+`urn:claimtrack:<uuid>:hop:7`, …; so an export is stable for one database, and exports of two
+databases merge without collisions. There are no blank nodes, so RDF tools and the `prov`
+package load the export. Output is streamed node by node, in batches of documents, so memory
+stays flat on a large database.
 """
 
 from __future__ import annotations
@@ -55,16 +59,31 @@ CONTEXT: dict[str, Any] = {
 _PERSON_KINDS = {"person"}
 
 
-def uri(kind: str, ident: int) -> str:
-    return f"urn:claimtrack:{kind}:{ident}"
+def database_base(session: Session) -> str:
+    """The IRI prefix of this database's objects: `urn:claimtrack:<its uuid>:`."""
+    from claimtrack.errors import DatabaseError
+    from claimtrack.models import DatabaseIdentity
+
+    value = session.scalar(select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
+    if value is None:
+        raise DatabaseError("this database has no identity row (database_identity); run `claimtrack db upgrade`")
+    return f"urn:claimtrack:{value}:"
 
 
-def _ref(kind: str, ident: int) -> dict[str, str]:
-    return {"@id": uri(kind, ident)}
+class Ids:
+    """IRIs of one database's objects: `<base><kind>:<id>`."""
 
+    def __init__(self, base: str) -> None:
+        self.base = base
 
-def _refs(kind: str, idents: Iterable[int]) -> list[dict[str, str]]:
-    return [_ref(kind, i) for i in sorted(set(idents))]
+    def uri(self, kind: str, ident: int) -> str:
+        return f"{self.base}{kind}:{ident}"
+
+    def ref(self, kind: str, ident: int) -> dict[str, str]:
+        return {"@id": self.uri(kind, ident)}
+
+    def refs(self, kind: str, idents: Iterable[int]) -> list[dict[str, str]]:
+        return [self.ref(kind, i) for i in sorted(set(idents))]
 
 
 def _clean(node: dict[str, Any]) -> dict[str, Any]:
@@ -72,64 +91,71 @@ def _clean(node: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in node.items() if v is not None and v != [] and v != ""}
 
 
-def actor_node(actor: ActorRef) -> dict[str, Any]:
+def actor_node(ids: Ids, actor: ActorRef) -> dict[str, Any]:
     kind = "prov:Person" if actor.kind in _PERSON_KINDS else "prov:Organization"
     return _clean({
-        "@id": uri("actor", actor.id), "@type": ["prov:Agent", kind],
+        "@id": ids.uri("actor", actor.id), "@type": ["prov:Agent", kind],
         "rdfs:label": actor.name, "ct:key": actor.key, "ct:kind": actor.kind,
     })
 
 
-def document_node(doc: DocumentRef, derived_from: set[int], primary: set[int]) -> dict[str, Any]:
+def document_node(ids: Ids, doc: DocumentRef, derived_from: set[int], primary: set[int]) -> dict[str, Any]:
     return _clean({
-        "@id": uri("document", doc.id), "@type": ["prov:Entity", "ct:Document"],
+        "@id": ids.uri("document", doc.id), "@type": ["prov:Entity", "ct:Document"],
         "ct:key": doc.key, "ct:kind": doc.kind, "dcterms:title": doc.title, "schema:url": doc.url,
         "dcterms:language": doc.language,
         # a partial date ("2021-07", "~2021") is kept as written: xsd:date cannot say "some day in July"
         "dcterms:issued": doc.published,
-        "prov:wasAttributedTo": _ref("actor", doc.outlet.id) if doc.outlet else None,
-        "prov:wasDerivedFrom": _refs("document", derived_from - {doc.id}),
-        "prov:hadPrimarySource": _refs("document", primary - {doc.id}),
+        "prov:wasAttributedTo": ids.ref("actor", doc.outlet.id) if doc.outlet else None,
+        "prov:wasDerivedFrom": ids.refs("document", derived_from - {doc.id}),
+        "prov:hadPrimarySource": ids.refs("document", primary - {doc.id}),
     })
 
 
-def _speaker(statement: StatementRef) -> dict[str, Any] | None:
+def _speaker(ids: Ids, statement: StatementRef) -> dict[str, Any] | None:
     if statement.speaker is not None:
-        return _ref("actor", statement.speaker.id)
+        return ids.ref("actor", statement.speaker.id)
     if statement.speaker_descriptor:
-        # an anonymous speaker has no identity to link to: a blank node labelled as printed
-        return {"@id": f"_:anonymous-{statement.id}", "@type": "prov:Agent", "rdfs:label": statement.speaker_descriptor}
+        # an anonymous speaker has no identity beyond this statement: an agent of its own (not a
+        # blank node, which PROV tools cannot name), labelled as printed
+        return ids.ref("anonymous-speaker", statement.id)
     return None
 
 
-def statement_node(statement: StatementRef, nested: list[StatementRef]) -> dict[str, Any]:
+def anonymous_node(ids: Ids, statement: StatementRef) -> dict[str, Any]:
+    """The agent an anonymous statement is attributed to, labelled with its descriptor."""
+    return {"@id": ids.uri("anonymous-speaker", statement.id), "@type": "prov:Agent",
+            "rdfs:label": statement.speaker_descriptor}
+
+
+def statement_node(ids: Ids, statement: StatementRef, nested: list[StatementRef]) -> dict[str, Any]:
     # a parent that quotes (directly or partly) the nested statement quotes it; else it paraphrases
     quoted = [n.id for n in nested if statement.quote_kind in ("direct", "mixed")]
     derived = [n.id for n in nested if n.id not in quoted]
     return _clean({
-        "@id": uri("statement", statement.id), "@type": ["prov:Entity", "ct:Statement"],
+        "@id": ids.uri("statement", statement.id), "@type": ["prov:Entity", "ct:Statement"],
         "ct:key": statement.key, "ct:claim": statement.claim_text, "ct:stance": statement.stance,
         "prov:value": statement.quote, "ct:cue": statement.cue, "ct:channel": statement.channel,
         "dcterms:date": statement.said, "ct:status": statement.status,
-        "prov:wasAttributedTo": _speaker(statement),
-        "prov:wasQuotedFrom": _refs("statement", quoted),
-        "prov:wasDerivedFrom": _refs("statement", derived),
+        "prov:wasAttributedTo": _speaker(ids, statement),
+        "prov:wasQuotedFrom": ids.refs("statement", quoted),
+        "prov:wasDerivedFrom": ids.refs("statement", derived),
     })
 
 
-def hop_node(row: _HopRow, primary_hop: int | None) -> dict[str, Any]:
+def hop_node(ids: Ids, row: _HopRow, primary_hop: int | None) -> dict[str, Any]:
     via = row.via_hop_id
     return _clean({
-        "@id": uri("hop", row.id), "@type": ["prov:Entity", "ct:Hop"],
+        "@id": ids.uri("hop", row.id), "@type": ["prov:Entity", "ct:Hop"],
         "ct:key": row.key, "ct:cue": row.cue, "prov:value": row.quote, "ct:primary": row.is_primary,
-        "prov:specializationOf": _ref("statement", row.statement.id),
-        "dcterms:isPartOf": _ref("document", row.document.id),
-        "prov:wasAttributedTo": _speaker(row.statement),
-        "prov:wasDerivedFrom": _ref("hop", via) if via is not None else None,
+        "prov:specializationOf": ids.ref("statement", row.statement.id),
+        "dcterms:isPartOf": ids.ref("document", row.document.id),
+        "prov:wasAttributedTo": _speaker(ids, row.statement),
+        "prov:wasDerivedFrom": ids.ref("hop", via) if via is not None else None,
         # quoting is a kind of derivation: only claimed when this document prints a quote
-        "prov:wasQuotedFrom": _ref("hop", via) if via is not None and row.quote else None,
-        "prov:hadPrimarySource": _ref("hop", primary_hop) if primary_hop not in (None, row.id) else None,
-        "prov:wasInfluencedBy": _ref("actor", row.via_actor.id) if row.via_actor else None,
+        "prov:wasQuotedFrom": ids.ref("hop", via) if via is not None and row.quote else None,
+        "prov:hadPrimarySource": ids.ref("hop", primary_hop) if primary_hop not in (None, row.id) else None,
+        "prov:wasInfluencedBy": ids.ref("actor", row.via_actor.id) if row.via_actor else None,
     })
 
 
@@ -176,6 +202,7 @@ def build_graph(session: Session, *, claims: list[str | int] | None = None,
     """
     from claimtrack.models import Hop, Statement
 
+    ids = Ids(database_base(session))
     chosen = _scope_hops(session, claims, document)
     if chosen is None:
         pairs = [(d, h) for h, d in session.execute(select(Hop.id, Hop.document_id))]
@@ -204,9 +231,9 @@ def build_graph(session: Session, *, claims: list[str | int] | None = None,
             statement_ids.add(row.statement.id)
             actor_ids.update(a.id for a in (row.via_actor, row.document.outlet) if a is not None)
         for doc in sorted(documents.values(), key=lambda d: d.id):
-            yield document_node(doc, doc_derived.get(doc.id, set()), doc_primary.get(doc.id, set()))
+            yield document_node(ids, doc, doc_derived.get(doc.id, set()), doc_primary.get(doc.id, set()))
         for hop_id in sorted(batch):
-            yield hop_node(rows[hop_id], primary_of[hop_id])
+            yield hop_node(ids, rows[hop_id], primary_of[hop_id])
 
     if chosen is None:
         statement_ids = set(session.scalars(select(Statement.id)))  # statements not yet reported anywhere too
@@ -224,7 +251,9 @@ def build_graph(session: Session, *, claims: list[str | int] | None = None,
             ref = refs[sid]
             if ref.speaker is not None:
                 actor_ids.add(ref.speaker.id)
-            yield statement_node(ref, [refs[c] for c in sorted(children.get(sid, []))])
+            yield statement_node(ids, ref, [refs[c] for c in sorted(children.get(sid, []))])
+            if ref.speaker is None and ref.speaker_descriptor:
+                yield anonymous_node(ids, ref)
 
     from claimtrack.models import Actor
 
@@ -234,7 +263,7 @@ def build_graph(session: Session, *, claims: list[str | int] | None = None,
         for ident, key, name, kind in session.execute(
             select(Actor.id, Actor.key, Actor.name, Actor.kind).where(Actor.id.in_(chunk)).order_by(Actor.id)
         ):
-            yield actor_node(ActorRef(ident, key, name, kind))
+            yield actor_node(ids, ActorRef(ident, key, name, kind))
 
 
 def export_prov(session: Session, stream: TextIO, **options: Any) -> None:

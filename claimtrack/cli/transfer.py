@@ -9,12 +9,12 @@ from typing import Annotated, Any
 import typer
 
 IMPORT_FORMATS = ("auto", "jsonl", "json", "claimreview", "google-factcheck", "liar", "emergent", "polnear", "csv")
-EXPORT_FORMATS = ("jsonl", "json", "claimreview", "prov")
+EXPORT_FORMATS = ("jsonl", "json", "claimreview", "prov", "csv")
 #: the same as claimtrack.formats.csv_rows.FIELDS (a test keeps them equal; not imported, for start-up)
-MAP_FIELDS = ("claim", "speaker", "anonymous", "on_behalf_of", "stance", "quote", "quote_kind", "cue", "channel",
-              "said", "outlet", "url", "title", "published", "author", "via", "cited_url", "cited_outlet",
+MAP_FIELDS = ("claim", "speaker", "anonymous", "role", "on_behalf_of", "stance", "quote", "quote_kind", "cue",
+              "channel", "said", "outlet", "url", "title", "published", "author", "via", "cited_url", "cited_outlet",
               "cited_title", "cited_published", "cited_author", "primary", "verdict", "rating_value", "best",
-              "worst", "reviewer", "review_url", "explanation", "language")
+              "worst", "reviewer", "reviewed", "review_url", "explanation", "status", "status_reason", "language")
 #: rows shown by `import --dry-run` of a csv file, as mapped
 PREVIEW_ROWS = 5
 
@@ -224,12 +224,17 @@ def export_command(
     force: Annotated[bool, typer.Option("--force", help="Replace the --output file when it exists.")] = False,
     claims: Annotated[list[str] | None, typer.Option("--claim", help="Export only this claim (id or key) and "
                                                      "what it needs; repeatable.", show_default=False)] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="csv: start with a UTF-8 byte order mark, so Excel reads "
+                                      "the file as UTF-8.")] = False,
     include_incomplete: Annotated[bool, typer.Option("--include-incomplete", help="claimreview: also write "
                                                      "verdicts without a review URL, with their key as "
                                                      "identifier (claimtrack imports them back; Google does "
                                                      "not).")] = False,
 ) -> None:
-    """Export the database: native jsonl/json (lossless), ClaimReview JSON-LD, or PROV."""
+    """Export the database: native jsonl/json (lossless), ClaimReview JSON-LD, PROV, or a CSV sheet for editors.
+
+    -o - (or no -o) writes to standard output.
+    """
     from claimtrack.cli.context import read_session
     from claimtrack.formats import get_exporter
 
@@ -244,6 +249,10 @@ def export_command(
         print(f"Warning: {escape_controls(message)}", file=sys.stderr)
 
     options: dict[str, Any] = {"warn": warn}
+    if bom:
+        if format != "csv":
+            raise typer.BadParameter("--bom only applies to --format csv", param_hint="--bom")
+        options["bom"] = True
     if include_incomplete:
         if format != "claimreview":
             raise typer.BadParameter("--include-incomplete only applies to --format claimreview",
@@ -255,10 +264,10 @@ def export_command(
     from claimtrack.outfiles import check_output, open_output
 
     protect = [("the database", f) for f in app_context(ctx).database.files()]
-    if output is not None:
+    if output is not None and str(output) != "-":
         check_output(output, force=force, protect=protect)  # before any work
     with read_session(ctx) as session:
-        if output is None:
+        if output is None or str(output) == "-":
             exporter(session, sys.stdout, **options)
             sys.stdout.flush()
             return

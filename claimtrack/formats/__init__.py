@@ -33,6 +33,7 @@ EXPORTERS: dict[str, str] = {
     "json": "claimtrack.formats.native:export_json",
     "claimreview": "claimtrack.formats.claimreview_export:export_claimreview",
     "prov": "claimtrack.formats.prov:export_prov",
+    "csv": "claimtrack.formats.csv_export:export_csv",
 }
 
 IMPORT_FORMATS = ("auto", *READERS)

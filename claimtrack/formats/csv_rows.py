@@ -1,12 +1,14 @@
 """The native records one mapped CSV row stands for (see claimtrack.formats.csv_map).
 
-Fields: claim (required), language — the claim; speaker, anonymous, on_behalf_of, stance, quote,
-quote_kind, cue, channel, said — a statement; outlet, url, title, published, author — the
+Fields: claim (required), language — the claim; speaker, anonymous, role, on_behalf_of, stance,
+quote, quote_kind, cue, channel, said, status, status_reason — a statement (role: the speaker's
+affiliation, with on_behalf_of as its organization); outlet, url, title, published, author — the
 document that reported it (with a hop to the statement); via — the intermediary the document
 relied on (AFP); cited_url, cited_outlet, cited_title, cited_published, cited_author — the
 document it took the claim from (a second document and a second hop, which the first hop
 relies on); primary — the deepest document is the speaker's own words; verdict, rating_value,
-best, worst, reviewer, review_url, explanation — a verdict on the claim.
+best, worst, reviewer, reviewed, review_url, explanation — a verdict on the claim (status and
+status_reason are the verdict's when the row has no statement).
 
 `anonymous` is either yes/no (the speaker column then holds a descriptor such as "a former
 ally") or the descriptor itself.
@@ -26,11 +28,11 @@ from typing import Any
 from claimtrack.formats.claimreview import url_key
 from claimtrack.formats.plan import slug
 
-FIELDS = ("claim", "speaker", "anonymous", "on_behalf_of", "stance", "quote", "quote_kind", "cue", "channel",
-          "said", "outlet", "url", "title", "published", "author", "via", "cited_url", "cited_outlet",
+FIELDS = ("claim", "speaker", "anonymous", "role", "on_behalf_of", "stance", "quote", "quote_kind", "cue",
+          "channel", "said", "outlet", "url", "title", "published", "author", "via", "cited_url", "cited_outlet",
           "cited_title", "cited_published", "cited_author", "primary", "verdict", "rating_value", "best",
-          "worst", "reviewer", "review_url", "explanation", "language")
-STATEMENT_FIELDS = ("speaker", "anonymous", "on_behalf_of", "stance", "quote", "quote_kind", "cue", "channel",
+          "worst", "reviewer", "reviewed", "review_url", "explanation", "status", "status_reason", "language")
+STATEMENT_FIELDS = ("speaker", "anonymous", "role", "on_behalf_of", "stance", "quote", "quote_kind", "cue", "channel",
                     "said", "outlet", "url", "title", "published", "author", "via", "cited_url", "cited_outlet",
                     "cited_title", "cited_published", "cited_author")
 DOCUMENT_FIELDS = ("url", "outlet", "title", "published", "author")
@@ -105,14 +107,18 @@ def row_records(raw: dict[str, str | None], values: dict[str, dict[str, str]] | 
     key = f"csv:{digest}"
     records: list[dict[str, Any]] = [{"type": "claim", "key": key, "text": v.get("claim") or claim_text,
                                       "language": v.get("language")}]
-    if any(v.get(f) for f in STATEMENT_FIELDS):
+    has_statement = any(v.get(f) for f in STATEMENT_FIELDS)
+    if has_statement:
         records.extend(_statement(v, key))
     if v.get("verdict"):
         reviewer = _actor(records, v.get("reviewer"), "organization")
         records.append({"type": "verdict", "key": f"{key}:verdict", "claim": key, "label": v["verdict"],
                         "rating_value": _number(v, "rating_value"), "best": _number(v, "best"),
                         "worst": _number(v, "worst"), "reviewer": reviewer, "url": v.get("review_url"),
-                        "explanation": v.get("explanation"), "language": v.get("language")})
+                        "explanation": v.get("explanation"), "reviewed": v.get("reviewed"),
+                        "language": v.get("language"),
+                        **({} if has_statement else {"status": v.get("status") or "normal",
+                                                     "status_reason": v.get("status_reason")})})
     return records
 
 
@@ -133,12 +139,17 @@ def _statement(v: dict[str, str | None], key: str) -> list[dict[str, Any]]:
                          "give one")
     speaker = _actor(records, speaker_name, "person")
     on_behalf_of = _actor(records, v.get("on_behalf_of"), "organization")
+    if v.get("role"):
+        if speaker is None:
+            raise ValueError(f"role {v['role']!r} needs a named speaker (the role is the speaker's)")
+        records.append({"type": "affiliation", "actor": speaker, "organization": on_behalf_of, "role": v["role"]})
     quote = v.get("quote")
     records.append({"type": "statement", "key": key, "claim": key, "speaker": speaker,
                     "speaker_descriptor": descriptor, "on_behalf_of": on_behalf_of,
                     "stance": v.get("stance") or "asserts", "quote": quote,
                     "quote_kind": v.get("quote_kind") or ("direct" if quote else None), "cue": v.get("cue"),
-                    "channel": v.get("channel"), "said": v.get("said"), "language": v.get("language")})
+                    "channel": v.get("channel"), "said": v.get("said"), "language": v.get("language"),
+                    "status": v.get("status") or "normal", "status_reason": v.get("status_reason")})
     primary = _flag("primary", v.get("primary"))
     if v.get("primary") is not None and primary is None:
         raise ValueError(f"primary {v['primary']!r} is not yes or no")

@@ -14,7 +14,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "claimtrack"
 BASE_MODULES = {"models", "db", "dates", "normalize", "vocab", "errors", "migrate", "display", "outfiles"}
-MIDDLE = {"services", "queries", "checks", "formats", "reports"}
+MIDDLE = {"services", "queries", "checks", "formats", "reports", "extract"}
 
 
 def _modules() -> list[Path]:

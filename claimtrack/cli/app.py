@@ -22,6 +22,7 @@ from claimtrack.cli import (
     demo,
     document,
     edit,
+    extract,
     history,
     hop,
     log,
@@ -103,7 +104,7 @@ def root(
 
 
 for module in (db, stats, actor, document, claim, statement, hop, verdict, log, search,
-               conflicts, report, chain, audit, transfer, history, edit, demo):
+               conflicts, report, chain, audit, transfer, history, edit, demo, extract):
     module.register(app)
 
 

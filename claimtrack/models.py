@@ -44,6 +44,7 @@ from claimtrack.vocab import (
     RelationType,
     Stance,
     StatementStatus,
+    SuggestionStatus,
 )
 
 NAMING_CONVENTION = {
@@ -260,6 +261,81 @@ class Document(Base, PartialDateMixin):
     @published.setter
     def published(self, value: PartialDate | None) -> None:
         self._set_partial("published", value)
+
+
+class Snapshot(Base):
+    """The text of a document as it was read, one row per distinct version; never overwritten.
+
+    `content_hash` is the SHA-256 of `text` (UTF-8), so anyone can check the stored text;
+    `source_hash` and `byte_size` describe the file it was extracted from (HTML or text).
+    """
+
+    __tablename__ = "snapshots"
+    __table_args__ = (
+        UniqueConstraint("document_id", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("length(content_hash) = 64", name="content_hash_length"),
+        CheckConstraint("byte_size >= 0", name="byte_size_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+    byte_size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(100))
+    retrieved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship()
+
+
+class Suggestion(Base):
+    """A candidate attribution the extractor found in a snapshot, waiting for a person.
+
+    Spans are character offsets into the snapshot's text. Accepting one creates an ordinary
+    statement (and its hop); the suggestion keeps pointing at it.
+    """
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        UniqueConstraint("snapshot_id", "cue_start", "cue_end"),
+        CheckConstraint(_in("status", SuggestionStatus), name="status"),
+        CheckConstraint(_in("stance", Stance), name="stance"),
+        CheckConstraint(_in("quote_kind", QuoteKind), name="quote_kind"),
+        CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_range"),
+        CheckConstraint("status <> 'accepted' OR statement_id IS NOT NULL", name="accepted_has_statement"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=SuggestionStatus.PENDING.value)
+    source: Mapped[str | None] = mapped_column(String(500))
+    source_start: Mapped[int | None] = mapped_column(Integer)
+    source_end: Mapped[int | None] = mapped_column(Integer)
+    cue: Mapped[str] = mapped_column(String(300))
+    cue_start: Mapped[int] = mapped_column(Integer)
+    cue_end: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str | None] = mapped_column(Text)
+    content_start: Mapped[int | None] = mapped_column(Integer)
+    content_end: Mapped[int | None] = mapped_column(Integer)
+    quote_kind: Mapped[str] = mapped_column(String(10))
+    stance: Mapped[str] = mapped_column(String(30))
+    confidence: Mapped[float] = mapped_column(Float)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"))
+    # the known actor the source resolved to, and how ("he" → the nearest named speaker)
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)
+    speaker_note: Mapped[str | None] = mapped_column(String(500))
+    method: Mapped[str] = mapped_column(String(100))  # extractor name, version and rule
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    snapshot: Mapped[Snapshot] = relationship()
+    speaker: Mapped[Actor | None] = relationship()
 
 
 # --------------------------------------------------------------------------- claims

@@ -47,6 +47,12 @@ class StatementStatus(StrEnum):
     DEPRECATED = "deprecated"  # superseded; kept so nobody re-adds it
 
 
+class SuggestionStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"  # became an ordinary statement (statement_id)
+    REJECTED = "rejected"
+
+
 class RelationType(StrEnum):
     CONTRADICTS = "contradicts"
     SUPPORTS = "supports"

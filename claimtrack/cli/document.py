@@ -1,4 +1,4 @@
-"""`claimtrack document add | show | list`: articles, dispatches, posts, broadcasts."""
+"""`claimtrack document add | show | list | text`: articles, dispatches, posts, broadcasts, and their text."""
 
 from __future__ import annotations
 
@@ -28,24 +28,98 @@ def add(
     archive_url: Annotated[str | None, typer.Option("--archive-url", help="An archived copy (web.archive.org…).")] = None,
     retrieved: Annotated[str | None, typer.Option("--retrieved", help="When you read it (YYYY-MM-DD); default today.")] = None,
     new: Annotated[bool, typer.Option("--new", help="Create the outlet if no actor has that name.")] = False,
+    file: Annotated[str | None, typer.Option(
+        "--file", help="The saved page (.html or .txt, or - for standard input): its text is stored as a "
+        "snapshot, and title, byline, date, site and language are taken from it unless given.")] = None,
 ) -> None:
-    """Add a document, or show the existing one with the same (normalized) URL."""
+    """Add a document, or show the existing one with the same (normalized) URL.
+
+    With --file the page's text is kept (see `document text`); adding the same URL again with
+    different text stores a new version, never overwriting the old one.
+    """
     from datetime import datetime
 
     from claimtrack.cli.objects import past_date, say
     from claimtrack.services.documents import add_document
     from claimtrack.services.resolve import resolve_optional
 
+    page = None
+    if file is not None:
+        from claimtrack.cli.extract import read_input
+        from claimtrack.extract.page import read_page
+
+        data, name = read_input(file)
+        page = read_page(data, name, url=url)  # bad input fails here, before the database is opened
+        found = _prefill(page)
+        title = title or found.get("title")
+        author = author or found.get("byline")
+        language = language or found.get("language")
+        published = published or found.get("date")
     published_date = past_date(published, "--published")
     retrieved_date = past_date(retrieved, "--retrieved")
     retrieved_at = (datetime.combine(retrieved_date.start, datetime.min.time(), tzinfo=UTC)
                     if retrieved_date else datetime.now(UTC))
+    site_note = None
     with write_session(ctx) as session:
         outlet_actor = resolve_optional(session, outlet, create=new, kind="outlet")
+        if outlet_actor is None and page is not None and page.site_name:
+            outlet_actor, site_note = _outlet_from_site(session, page.site_name)
         result = add_document(session, url=url, outlet=outlet_actor, title=title, published=published_date, kind=kind,
                               language=language, author=author, archive_url=archive_url, retrieved_at=retrieved_at)
         doc_id = result.document.id
+        stored = None
+        if page is not None:
+            import hashlib
+
+            from claimtrack.services.snapshots import add_snapshot
+
+            stored = add_snapshot(session, result.document, text=page.text, media_type=page.media_type,
+                                  byte_size=page.byte_size, source_hash=hashlib.sha256(data).hexdigest(),
+                                  retrieved_at=retrieved_at)
+            version, created, previous = stored.snapshot.version, stored.created, stored.previous
+    if page is not None:
+        _show_found(page, site_note)
     say(f"{'Added' if result.created else 'Already logged:'} document {doc_id}")
+    if stored is not None and page is not None:
+        if not created:
+            say(f"Text unchanged: same as version {version} (nothing stored)")
+        elif previous is None:
+            say(f"Stored its text as version {version} ({len(page.text):,} characters, {page.media_type})")
+        else:
+            say(f"Stored its text as version {version}: it differs from version {previous.version}")
+
+
+def _prefill(page) -> dict[str, str]:
+    """What the page says about itself; for plain text, its first line is taken as the title."""
+    found = {"title": page.title, "byline": page.author, "date": page.published, "language": page.language}
+    if page.media_type == "text/plain" and not page.title:
+        first = next((line.strip() for line in page.text.splitlines() if line.strip()), "")
+        if 0 < len(first) <= 200:
+            found["title"] = first
+    return {k: v for k, v in found.items() if v}
+
+
+def _outlet_from_site(session, site_name: str):
+    from claimtrack.services.resolve import find_exact
+
+    actors = find_exact(session, site_name)
+    if len(actors) == 1:
+        return actors[0], f"outlet {actors[0].name} (from the site name)"
+    return None, f"site {site_name!r} is not a known actor; give --outlet NAME (--new to create it)"
+
+
+def _show_found(page, site_note: str | None) -> None:
+    from claimtrack.cli.objects import say
+
+    found = _prefill(page)
+    parts = [f"{label} {found[key]!r}" for key, label in (("title", "title"), ("byline", "byline"),
+                                                           ("date", "date"), ("language", "language")) if key in found]
+    if page.site_name:
+        parts.append(f"site {page.site_name!r}")
+    say("Found in the page: " + ("; ".join(parts) if parts else "no title, byline, date, site or language")
+        + " (options given on the command line win)")
+    if site_note:
+        say(f"  {site_note}")
 
 
 @document_app.command("show")
@@ -57,21 +131,17 @@ def show(
     """Show a document and the statements it reports (its hops)."""
     from claimtrack.cli.objects import kv_table
     from claimtrack.cli.output import emit_json
-    from claimtrack.errors import NotFound
-    from claimtrack.queries.lookup import get_document
     from claimtrack.queries.objects import document_view
-    from claimtrack.services.documents import find_document
+    from claimtrack.services.snapshots import list_snapshots
 
     with read_session(ctx) as session:
-        doc = find_document(session, url=document) if "/" in document or "." in document else None
-        if doc is None:
-            try:
-                doc = get_document(session, document)
-            except NotFound:
-                raise NotFound(f"document {document!r} not found (give its id, key or URL)") from None
+        doc = _find(session, document)
         view = document_view(session, doc)
+        versions = _versions(list_snapshots(session, doc))
     if as_json:
-        emit_json(view)
+        from dataclasses import asdict
+
+        emit_json({**asdict(view), "snapshots": versions})
         return
     kv_table(f"document {view.id}: {view.title or view.url}", [
         ("kind", view.kind), ("outlet", view.outlet), ("url", view.url), ("published", view.published),
@@ -79,7 +149,63 @@ def show(
         ("reports", [f"statement {h.statement_id} (hop {h.id})" + (f" via {h.via_actor}" if h.via_actor else "")
                      + (f" via hop {h.via_hop_id}" if h.via_hop_id else "") + (" [primary]" if h.is_primary else "")
                      + (f" — {h.cue}" if h.cue else "") for h in view.hops]),
+        ("text", [f"version {v['version']}: read {v['when']}, {v['characters']:,} characters, "
+                  f"{v['media_type']}, sha256 {v['content_hash'][:12]}…"
+                  + (f" — differs from version {v['version'] - 1} ({v['changed_lines']} lines changed)"
+                     if v["changed_lines"] is not None else "") for v in versions]),
     ])
+
+
+def _find(session, document: str):
+    from claimtrack.errors import NotFound
+    from claimtrack.queries.lookup import get_document
+    from claimtrack.services.documents import find_document
+
+    doc = find_document(session, url=document) if "/" in document or "." in document else None
+    if doc is None:
+        try:
+            doc = get_document(session, document)
+        except NotFound:
+            raise NotFound(f"document {document!r} not found (give its id, key or URL)") from None
+    return doc
+
+
+def _versions(snapshots: list) -> list[dict]:
+    """Each stored version, and how many lines changed from the one before."""
+    import difflib
+
+    out = []
+    previous = None
+    for snap in snapshots:
+        changed = None
+        if previous is not None:
+            diff = difflib.unified_diff(previous.text.splitlines(), snap.text.splitlines(), lineterm="", n=0)
+            changed = sum(1 for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
+        out.append({"version": snap.version, "content_hash": snap.content_hash, "byte_size": snap.byte_size,
+                    "characters": len(snap.text), "media_type": snap.media_type,
+                    "retrieved_at": snap.retrieved_at.isoformat() if snap.retrieved_at else None,
+                    "when": (snap.retrieved_at or snap.created_at).strftime("%Y-%m-%d %H:%M UTC"),
+                    "created_at": snap.created_at.isoformat(), "differs_from_previous": previous is not None,
+                    "changed_lines": changed})
+        previous = snap
+    return out
+
+
+@document_app.command("text")
+def text(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Argument(help="The document's id, key or URL.", show_default=False)],
+    version: Annotated[int | None, typer.Option("--version", min=1, help="Which stored version (default: the newest).")] = None,
+) -> None:
+    """Print the stored text of a document, exactly as kept (the text offsets refer to)."""
+    import sys
+
+    from claimtrack.services.snapshots import get_snapshot
+
+    with read_session(ctx) as session:
+        snap = get_snapshot(session, _find(session, document), version)
+        body = snap.text
+    sys.stdout.write(body if body.endswith("\n") else body + "\n")
 
 
 @document_app.command("list")

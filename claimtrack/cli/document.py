@@ -198,14 +198,13 @@ def text(
     version: Annotated[int | None, typer.Option("--version", min=1, help="Which stored version (default: the newest).")] = None,
 ) -> None:
     """Print the stored text of a document, exactly as kept (the text offsets refer to)."""
-    import sys
-
+    from claimtrack.cli.extract import write_text
     from claimtrack.services.snapshots import get_snapshot
 
     with read_session(ctx) as session:
         snap = get_snapshot(session, _find(session, document), version)
         body = snap.text
-    sys.stdout.write(body if body.endswith("\n") else body + "\n")
+    write_text(body)
 
 
 @document_app.command("list")

@@ -25,6 +25,16 @@ def read_input(file: str) -> tuple[bytes, str]:
         raise InvalidInput(f"{file}: cannot read it ({exc.strerror})") from None
 
 
+def write_text(text: str) -> None:
+    """The text exactly as stored (offsets refer to it), with a final newline added if it has none.
+    On a terminal, control characters are shown escaped (\\x1b) so the text cannot act on the screen."""
+    if sys.stdout.isatty():
+        from claimtrack.display import escape_controls
+
+        text = escape_controls(text)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
 def extract(
     file: Annotated[str, typer.Argument(help="A saved page (.html or .txt), or - for standard input.",
                                         show_default=False)],
@@ -47,9 +57,7 @@ def extract(
     data, name = read_input(file)
     page = read_page(data, name)
     if print_text:
-        sys.stdout.write(page.text)
-        if not page.text.endswith("\n"):
-            sys.stdout.write("\n")
+        write_text(page.text)
         return
     candidates = [c for c in run(page.text) if c.confidence >= min_confidence]
     if as_json:
@@ -65,6 +73,7 @@ def _table(candidates: list) -> None:
     from rich.text import Text
 
     from claimtrack.cli.output import console
+    from claimtrack.reports.text import user
 
     if not candidates:
         console.print(Text("No attributions found."))
@@ -76,7 +85,7 @@ def _table(candidates: list) -> None:
         cue = c.cue + (f" [in {c.nested_in}]" if c.nested_in is not None else "")
         if c.stance not in ("asserts",):
             cue += f" ({c.stance})"
-        table.add_row(Text(str(i)), Text(c.source or "—"), Text(cue), Text(_short(c.content or "—")),
+        table.add_row(Text(str(i)), user(c.source or "—"), user(cue), user(_short(c.content or "—")),
                       Text(c.quote_kind), Text(f"{c.confidence:.2f}"))
     console.print(table)
 

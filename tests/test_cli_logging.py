@@ -66,7 +66,7 @@ def test_document_claim_statement_hop_verdict_commands(cli):
            "--outlet", "The New Indian Express", "--published", "2021-07-28", "--language", "en", "--new")
     doc = cli.json("document", "show", "2")
     assert set(doc) == {"id", "key", "kind", "outlet_id", "outlet", "url", "title", "author", "language", "published",
-                        "retrieved_at", "archive_url", "content_hash", "hops"}
+                        "retrieved_at", "archive_url", "content_hash", "hops", "snapshots"}
     assert cli.json("document", "show", TNIE)["id"] == 2
     assert [d["id"] for d in cli.json("document", "list", "--outlet", "The New Indian Express")] == [2]
     assert set(cli.json("document", "list")[0]) == {"id", "outlet", "title", "url", "published", "hops"}

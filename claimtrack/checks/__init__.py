@@ -166,7 +166,7 @@ Rule = Callable[[Session, Scope], list[Problem]]
 
 
 def _registry() -> dict[str, Rule]:
-    from claimtrack.checks import chains, dates, quotes, sources
+    from claimtrack.checks import chains, dates, quote_text, quotes, sources
 
     return {
         "unattributed": sources.unattributed,
@@ -177,6 +177,7 @@ def _registry() -> dict[str, Rule]:
         "circular-citation": chains.circular_citation,
         "echo": chains.echo,
         "quote-drift": quotes.quote_drift,
+        "quote-not-in-document": quote_text.quote_not_in_document,
         "missing-dates": dates.missing_dates,
     }
 
@@ -184,7 +185,7 @@ def _registry() -> dict[str, Rule]:
 #: rule names in the order they run and are reported
 RULE_NAMES = (
     "unattributed", "vague-source", "anonymous-speaker", "no-primary-source", "time-order",
-    "circular-citation", "echo", "quote-drift", "missing-dates",
+    "circular-citation", "echo", "quote-drift", "quote-not-in-document", "missing-dates",
 )
 
 

@@ -36,7 +36,8 @@ def audit(
     json_output: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON list (keys in docs/chains-and-audit.md).")] = False,
 ) -> None:
     """Audit attribution chains: unattributed, vague and anonymous sources, chains without a
-    primary source, impossible dates, circular citation, echoes, quote drift.
+    primary source, impossible dates, circular citation, echoes, quote drift, quotes missing
+    from the stored text of the document reporting them.
 
     Lists every problem with a sentence, its severity, the objects involved and its key.
     Exits 1 when an unacknowledged problem at or above --fail-on exists, so a newsroom can run
@@ -57,6 +58,11 @@ def audit(
             document_id=get_document(session, document).id if document else None,
         )
         problems = run_audit(session, scope, rule or None)
+        coverage = None
+        if not rule or "quote-not-in-document" in rule:
+            from claimtrack.checks.quote_text import quote_coverage
+
+            coverage = quote_coverage(session, scope).sentence()
     if json_output:
         _stream_json(p.as_dict() for p in problems if show_all or not p.acknowledged)
     else:
@@ -64,6 +70,15 @@ def audit(
         from claimtrack.reports.audit_view import render_audit
 
         render_audit(problems, console, show_all=show_all)
+    if coverage:  # on stderr with --json, so stdout stays one JSON list
+        from claimtrack.cli.objects import say
+
+        if json_output:
+            import sys
+
+            print(coverage, file=sys.stderr)
+        else:
+            say(coverage)
     if fail_on is not FailOn.NEVER and failing(problems, fail_on.value):
         raise typer.Exit(1)
 

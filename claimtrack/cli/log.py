@@ -168,7 +168,9 @@ def log(
             url=url, title=title, published=published, via=names["via"], cue=cue, said=said, anonymous=anonymous,
             create_missing=new, **extra,
         )
+        warnings = _quote_warnings(session, result.hop_id)
     _report(result, as_json)
+    _warn(warnings)
 
 
 def _log_report(ctx: typer.Context, statement: str, *, new: bool, as_json: bool, **parts: Any) -> None:
@@ -177,7 +179,28 @@ def _log_report(ctx: typer.Context, statement: str, *, new: bool, as_json: bool,
 
     with write_session(ctx) as session:
         result = log_report(session, statement=statement, create_missing=new, **parts)
+        warnings = _quote_warnings(session, result.hop_id)
     _report(result, as_json)
+    _warn(warnings)
+
+
+def _quote_warnings(session: Any, hop_id: int | None) -> list[str]:
+    """The quote-not-in-document finding for the new hop, if its document's text is stored."""
+    if hop_id is None:
+        return []
+    from claimtrack.checks import Scope
+    from claimtrack.checks.quote_text import quote_not_in_document
+
+    return [p.message for p in quote_not_in_document(session, Scope(hop_id=hop_id))]
+
+
+def _warn(warnings: list[str]) -> None:
+    if warnings:
+        from claimtrack.cli.output import err_console
+        from claimtrack.reports.text import join, user
+
+        for message in warnings:
+            err_console.print(join(("Warning:", "bold yellow"), " ", user(message)), soft_wrap=True)
 
 
 def _report(result: Any, as_json: bool) -> None:

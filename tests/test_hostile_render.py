@@ -43,6 +43,8 @@ NOT_WALKED = {
     "statement add": "writes", "statement retract": "writes", "hop add": "writes", "hop set-via": "writes",
     "verdict add": "writes", "verdict edit": "writes", "log": "writes", "audit ack": "writes",
     "extract": "reads a file, not the database; its table cells go through reports.text.user (tests/test_extract.py)",
+    "suggest run": "writes", "suggest accept": "writes", "suggest reject": "writes",
+    "suggest list": "needs a stored text to have rows; its cells go through reports.text.user (tests/test_suggest.py)",
     "document text": "prints the stored text exactly (offsets refer to it), controls escaped on a terminal",
 }
 

@@ -30,6 +30,7 @@ from claimtrack.cli import (
     search,
     statement,
     stats,
+    suggest,
     transfer,
     verdict,
 )
@@ -104,7 +105,7 @@ def root(
 
 
 for module in (db, stats, actor, document, claim, statement, hop, verdict, log, search,
-               conflicts, report, chain, audit, transfer, history, edit, demo, extract):
+               conflicts, report, chain, audit, transfer, history, edit, demo, extract, suggest):
     module.register(app)
 
 

@@ -26,7 +26,7 @@ from claimtrack.extract.lexicon import (
     STANCE_BY_CUE,
 )
 from claimtrack.extract.phrases import source_after, source_before
-from claimtrack.extract.text import CLOSE_QUOTES, OPEN_QUOTES, QUOTE_CHARS
+from claimtrack.extract.text import CLOSE_QUOTES, OPEN_QUOTES
 
 Span = tuple[int, int]
 
@@ -69,9 +69,7 @@ def _strip(text: str, start: int, end: int) -> Span:
     """Trim whitespace and clause punctuation, but keep a closing quotation mark and what it closes."""
     while start < end and text[start] in " \t\n,;:—–":
         start += 1
-    while end > start and text[end - 1] in _TRAILING:
-        if text[end - 1] == "." and end - 2 >= start and text[end - 2] in QUOTE_CHARS:
-            break
+    while end > start and text[end - 1] in _TRAILING:  # a full stop inside “….” is kept: ” is not trailing
         end -= 1
     return start, end
 

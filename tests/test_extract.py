@@ -197,6 +197,8 @@ def test_cli_extract_html_without_text_and_missing_file(tmp_path: Path):
     assert result.exit_code == 1 and "no article text found" in result.stderr
     missing = _run("extract", str(tmp_path / "nope.txt"))
     assert missing.exit_code == 1 and "no such file" in missing.stderr
+    folder = _run("extract", str(tmp_path))
+    assert folder.exit_code == 1 and "is a folder" in folder.stderr
 
 
 def test_declared_charset_is_honoured(tmp_path: Path):

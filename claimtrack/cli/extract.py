@@ -17,6 +17,8 @@ def read_input(file: str) -> tuple[bytes, str]:
     from pathlib import Path
 
     path = Path(file)
+    if path.is_dir():
+        raise InvalidInput(f"{file}: is a folder; expected a saved page (.html or .txt)")
     if not path.is_file():
         raise InvalidInput(f"{file}: no such file")
     try:

@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import re
 
-from claimtrack.extract.lexicon import CAPITAL_STOP, PRONOUNS, ROLE_NOUNS, SOURCE_MODIFIERS
+from claimtrack.extract.lexicon import (
+    ABBREVIATIONS,
+    CAPITAL_STOP,
+    PRONOUNS,
+    ROLE_NOUNS,
+    SOURCE_MODIFIERS,
+)
 from claimtrack.extract.lexicon import CUE as CUE_WORD
 from claimtrack.extract.text import QUOTE_CHARS
 
 _WORD = re.compile(r"\S+")
 _BREAK = ",;:—–" + QUOTE_CHARS
 _STRIP = "\"“”„«»‹›「」『』‘’,;:.!?()[]"
-_DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "another", "one"}
+_DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "another", "one", "several", "some", "many",
+                "most", "few", "two", "three", "four", "other", "both"}
 _JOINERS = {"of", "for", "and", "at", "to", "in", "from"}
 MAX_WORDS = 12
 
@@ -51,8 +58,8 @@ def source_before(text: str, start: int, end: int) -> tuple[int, int, str] | Non
     words = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
     if not words:
         return None
-    we = words[-1][1]
-    if text[we - 1] in _BREAK:
+    ws_last, we = words[-1]
+    if text[we - 1] in _BREAK or text[ws_last:we].endswith("''"):
         return None
     # a parenthesis at the end: "(D-Calif.)" belongs to the name before it
     i = len(words) - 1
@@ -72,7 +79,11 @@ def source_before(text: str, start: int, end: int) -> tuple[int, int, str] | Non
     j = i - 1
     while j >= 0 and i - j < MAX_WORDS:
         raw = text[words[j][0]:words[j][1]]
-        if raw[-1] in _BREAK or raw[-1] in ".!?" and raw.strip(".").lower() not in _ABBR_OK:
+        if raw[-1] == "." and _INITIAL.fullmatch(raw):  # "Paul D. Ryan"
+            first = j
+            j -= 1
+            continue
+        if raw[-1] in _BREAK or raw.endswith("''") or raw[-1] in ".!?" and raw.strip(".").lower() not in _ABBR_OK:
             break
         core = _core(raw)
         low = core.lower()
@@ -95,7 +106,7 @@ def source_before(text: str, start: int, end: int) -> tuple[int, int, str] | Non
 
 _PREPOSITIONS = {"on", "in", "at", "to", "with", "by", "for", "during", "after", "before", "from", "of", "about"}
 _INITIAL = re.compile(r"(?:[A-Z]\.)+")
-_ABBR_OK = {"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "gen", "jr", "sr", "st", "u.s", "prof", "lt", "col"}
+_ABBR_OK = ABBREVIATIONS | {"del"}
 
 
 def source_after(text: str, start: int, end: int, *, loose: bool = False) -> tuple[int, int, str] | None:

@@ -185,7 +185,9 @@ def _one_cue(text: str, us: int, ue: int, cs: int, ce: int, earlier: list[Found]
                 return Found(after_src[:2], after_src[2], cue, content, "inverted", speech, stance)
 
     # preposed: SOURCE said (that) CONTENT.
-    if src is not None and (not text[us:src[0]].strip() or _CLAUSE_OPENERS.search(text, us, src[0])):
+    if src is not None:
+        src = _opened(text, us, src)
+    if src is not None:
         if told and after_cue == ce:
             return None
         split = _PARTICIPLE_SPLIT.search(text, rest, ue) or _NEXT_CLAUSE.search(text, rest, ue)
@@ -215,6 +217,23 @@ def _widen(text: str, us: int, src: tuple[int, int, str]) -> tuple[int, int, str
     while text[start].isspace():
         start += 1
     return start, src[1], src[2]
+
+
+_LOWER_WORD = re.compile(r"([a-z][\w-]*)\s+$")
+
+
+def _opened(text: str, us: int, src: tuple[int, int, str]) -> tuple[int, int, str] | None:
+    """The source if a clause starts right before it; "where restructuring experts say": take in
+    up to two lower-case words to reach the start of the clause."""
+    start = src[0]
+    for _ in range(3):
+        if not text[us:start].strip() or _CLAUSE_OPENERS.search(text, us, start):
+            return start, src[1], src[2]
+        word = _LOWER_WORD.search(text, max(us, start - 30), start)
+        if word is None or CUE.fullmatch(word.group(1)) or word.group(1) in DETERMINERS:
+            return None
+        start = word.start(1)
+    return None
 
 
 _APPOSITIVE = re.compile(r",\s+(?:an?|the|one|who|whose|which|president|chief|head|director|\w+man|\w+woman)\b")

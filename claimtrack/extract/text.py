@@ -17,16 +17,16 @@ from claimtrack.extract.lexicon import ABBREVIATIONS
 #: paired quotation marks of many scripts; German „…“ is tried before English “…”
 QUOTE = re.compile(
     r"„[^„“”\n]*[“”]|“[^“”\n]*”|«[^«»\n]*»|‹[^‹›\n]*›|「[^「」]*」|『[^『』]*』|"
-    r"\"[^\"\n]*\"|”[^“”\n]*”|(?<![\w’'])‘[^‘’\n]+’(?![\w’'])"
+    r"''(?:[^'\n]|'(?!'))+''|\"[^\"\n]*\"|”[^“”\n]*”|(?<![\w’'])‘[^‘’\n]+’(?![\w’'])"
 )
 QUOTE_CHARS = "\"“”„«»‹›「」『』‘’"
-OPEN_QUOTES = "“\"‘«„‹「『"
-CLOSE_QUOTES = "”\"’»“›」』"
+OPEN_QUOTES = "“\"‘«„‹「『'"  # ' for the ''…'' of some newspapers' archives
+CLOSE_QUOTES = "”\"’»“›」』'"
 
 # a boundary candidate: end punctuation, optional closing quotes/brackets, then space;
 # or a line break
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)|\n")
-_NEXT_START = re.compile(r"\s*[\"“‘«(\[„]?\s*[A-Z0-9À-ÖØ-Þ\u0400-\u042f]")
+_NEXT_START = re.compile(r"\s*[\"“‘«(\[„']{0,2}\s*[A-Z0-9À-ÖØ-Þ\u0400-\u042f]")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 
 

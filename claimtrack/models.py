@@ -589,6 +589,8 @@ class Event(Base):
     after: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the hashes of the rows this event wrote, as canonical JSON (docs/history.md, "Row hashes")
+    row_hashes: Mapped[str | None] = mapped_column(Text)
 
 
 class Acknowledgement(Base):

@@ -211,8 +211,8 @@ def test_demo_refuses_to_overwrite_other_data(cli, tmp_path):
     Database(f"sqlite:///{path}").ensure_schema()  # a real claimtrack database...
     with sqlite3.connect(path) as connection:  # ...with somebody's work in its log
         connection.execute(
-            "INSERT INTO events (occurred_at, user, action, object_type, hash) "
-            "VALUES ('2024-01-01 00:00:00', 'alice', 'create', 'claim', :h)", {"h": "a" * 64})
+            "INSERT INTO events (id, occurred_at, user, action, object_type, hash) "
+            "VALUES (1, '2024-01-01 00:00:00', 'alice', 'create', 'claim', :h)", {"h": "a" * 64})
     before = path.read_bytes()
     result = cli("demo", "--db", str(path))
     assert result.exit_code == 1

@@ -7,6 +7,7 @@ rights can use them.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -144,44 +145,140 @@ def log_verify(
             show_default=False,
         ),
     ] = None,
+    chain_only: Annotated[
+        bool, typer.Option("--chain-only", help="Check only the change log's hash chain, not the data.")
+    ] = False,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option("--checkpoint", help="A checkpoint from `log checkpoint`: prove the log only grew since "
+                     "(catches truncation and a wholesale rewrite).", show_default=False),
+    ] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option("--key", help="The public key (.pub) the checkpoint must be signed with (default: the "
+                     "signing key's .pub, see `log keygen`).", show_default=False),
+    ] = None,
+    events: Annotated[
+        Path | None,
+        typer.Option("--events", help="Verify a file written by `log export` instead of the database "
+                     "(the chain and the checkpoint; the data needs the database).", show_default=False),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Recompute the change log's hash chain; exit 1 naming the first altered, deleted or
-    reordered event. Prints the head hash: keep it to detect later truncation."""
+    """Check the change log's hash chain and that every row still matches the log; exit 1
+    naming each edited, inserted or deleted row and the first altered, deleted or reordered
+    event. Prints the head hash: keep it, or a signed `log checkpoint`, to detect later
+    truncation or rewriting."""
     import re
 
     from claimtrack.cli.output import emit_json, error
-    from claimtrack.services.events import verify_chain
+    from claimtrack.services.events import verify_chain, verify_events
+    from claimtrack.services.verify_data import DataReport, verify_data
 
     if expect_head is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", expect_head.strip()):
         raise typer.BadParameter(
             f"{expect_head!r} is not a head hash; expected the 64 hexadecimal digits that `log verify` prints",
             param_hint="--expect-head",
         )
-    with read_session(ctx) as session:
-        report = verify_chain(session, expect_head=expect_head)
+    held = _read_checkpoint(checkpoint, key) if checkpoint is not None else None
+    hashes: list[str] = []
+
+    def keep(rows: Any) -> Any:
+        for row in rows:
+            hashes.append(row.hash)
+            yield row
+
+    if events is not None:
+        from claimtrack.services.log_export import read_events
+
+        try:
+            stream = events.open(encoding="utf-8")
+        except OSError as exc:
+            raise typer.BadParameter(f"cannot read {events}: {exc.strerror}", param_hint="--events") from None
+        with stream:
+            report = verify_events(keep(read_events(stream, str(events))), expect_head=expect_head)
+        data = DataReport()
+        chain_only = True
+    else:
+        from sqlalchemy import select
+
+        from claimtrack.models import Event
+
+        with read_session(ctx) as session:
+            report = verify_chain(session, expect_head=expect_head)
+            data = DataReport() if chain_only else verify_data(session)
+            if held is not None:
+                hashes = list(session.execute(select(Event.hash).order_by(Event.id)).scalars())
+    consistency = None
+    if held is not None:
+        from claimtrack.services.checkpoints import check_against
+
+        consistency = check_against(held, hashes)
+    ok = report.problem is None and not data.findings and (consistency is None or consistency.ok)
     if as_json:
         emit_json(
             {
-                "ok": report.ok,
+                "ok": ok,
                 "events": report.events,
                 "head_id": report.head_id,
                 "head_hash": report.head_hash,
                 "problem": None
                 if report.problem is None
                 else {"event_id": report.problem.event_id, "kind": report.problem.kind, "message": report.problem.message},
+                "rows": data.rows,
+                "counts": data.counts,
+                "findings": [finding.as_json() for finding in data.findings],
+                "checkpoint": None if consistency is None else {
+                    "ok": consistency.ok, "checkpoint_size": consistency.checkpoint_size,
+                    "log_size": consistency.log_size, "message": consistency.message,
+                },
             }
         )
+        if not ok:
+            raise typer.Exit(1)
+        return
     if report.problem is not None:
-        if not as_json:
-            error(f"change log verification failed: {report.problem.message}")
-            print(f"{report.events} events verified before the first problem", flush=True)
-        raise typer.Exit(1)
-    if not as_json:
-        if report.head_id is None:
-            print("change log OK: no events yet")
+        error(f"change log verification failed: {report.problem.message}")
+        print(f"{report.events} events verified before the first problem", flush=True)
+    elif report.head_id is None:
+        print("change log OK: no events yet")
+    else:
+        print(f"change log OK: {report.events} events, head event {report.head_id} hash {report.head_hash}")
+    if data.findings:
+        counts = ", ".join(f"{n} {kind}" for kind, n in data.counts.items() if n)
+        error(f"data verification failed: {len(data.findings)} finding(s) ({counts})")
+        for finding in data.findings:
+            print(f"  {finding.kind:<8} {finding.message}", flush=True)
+    elif not chain_only:
+        print(f"data OK: {data.rows} rows match the change log")
+    if consistency is not None:
+        if consistency.ok:
+            print(f"checkpoint OK: {consistency.message}")
         else:
-            print(f"change log OK: {report.events} events, head event {report.head_id} hash {report.head_hash}")
+            error(f"checkpoint verification failed: {consistency.message}")
+    if not ok:
+        raise typer.Exit(1)
+
+
+def _read_checkpoint(path: Path, key: Path | None) -> Any:
+    from claimtrack.services.checkpoints import default_key_path, parse_checkpoint, read_verifier
+
+    if key is None:
+        signing = default_key_path()
+        key = signing.with_name(signing.name + ".pub")
+        if not key.exists() and signing.exists():
+            key = signing
+        if not key.exists():
+            raise typer.BadParameter(
+                f"no public key to check the checkpoint with: give --key FILE.pub (looked for {key})",
+                param_hint="--key",
+            )
+    verifier = read_verifier(key)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(f"cannot read {path}: {exc}", param_hint="--checkpoint") from None
+    return parse_checkpoint(text, verifier, str(path))
 
 
 def log_show(
@@ -218,6 +315,9 @@ def _attach_log_commands() -> bool:
         log_app.command("verify")(log_verify)
     if "show" not in existing:
         log_app.command("show")(log_show)
+    from claimtrack.cli.checkpoint import register_log_commands
+
+    register_log_commands(log_app)
     return True
 
 

@@ -226,6 +226,10 @@ class Applier:
         #: SQLite FTS table -> first content id not indexed while its insert trigger is dropped
         self.fts_deferred: dict[str, int] = {}
         self.next_id: dict[str, int] = {}
+        #: per table, the ids and RFC 6962 chunk heads of the rows written (bounded memory):
+        #: the import event's row hashes (claimtrack.services.rowtrack.SegmentBuilder)
+        self.segments: dict[str, Any] = {}
+        self._encoders: dict[str, Any] = {}
         # group-local state (one item), merged into the above when the item is accepted
         self._local_ids: dict[str, dict[str, int]] = {}
         self._local_rows: list[tuple[str, dict[str, Any]]] = []
@@ -865,12 +869,26 @@ class Applier:
         for name in TABLE_ORDER:
             rows = self.buffers[name]
             if rows:
+                self._hash_rows(name, rows)
                 if postgresql:
                     self._copy(connection, name, rows)
                 else:
                     connection.execute(self.tables[name].insert(), rows)
                 rows.clear()
         self.buffered = 0
+
+    def _hash_rows(self, name: str, rows: list[dict[str, Any]]) -> None:
+        """Feed the rows about to be written (in id order) into their table's segment."""
+        encoder = self._encoders.get(name)
+        if encoder is None:
+            from claimtrack.rowhash import RowEncoder
+            from claimtrack.services.rowtrack import SegmentBuilder
+
+            encoder = self._encoders[name] = RowEncoder(self.tables[name])
+            self.segments[name] = SegmentBuilder()
+        add, hash_row = self.segments[name].add, encoder.hash_mapping
+        for row in rows:
+            add(row["id"], hash_row(row))
 
     def _defer_full_text(self, connection: Connection) -> None:
         """SQLite, large import: stop the FTS5 insert triggers until the end of the import.
@@ -967,13 +985,15 @@ def run_import(session: Session, items: Iterable[Item | Bad], summary: ImportSum
                skip_bad: bool = False, rejects: TextIO | None = None,
                progress: Callable[[], None] | None = None) -> ImportSummary:
     """Apply `items` and, unless dry-running, record the one `import` event."""
-    Applier(session, summary, dry_run=dry_run, skip_bad=skip_bad, rejects=rejects, progress=progress).run(items)
+    applier = Applier(session, summary, dry_run=dry_run, skip_bad=skip_bad, rejects=rejects, progress=progress)
+    applier.run(items)
     if not dry_run:
         from claimtrack.services.events import record_event
 
+        segments = {name: builder.payload() for name, builder in sorted(applier.segments.items())}
         record_event(session, "import", object_type="import", after={
             "file": summary.file, "sha256": summary.sha256, "format": summary.format,
             "counts": summary.to_dict()["counts"], "id_ranges": summary.id_ranges,
             "rejected": summary.rejected,
-        })
+        }, row_hashes={"segments": segments} if segments else None)
     return summary

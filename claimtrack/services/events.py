@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,6 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claimtrack.models import Base, Event, utcnow
+from claimtrack.rowhash import ENCODING_VERSION
+from claimtrack.services.rowtrack import collect_rows, install
+
+install()
 
 
 def canonical_json(value: Any) -> str:
@@ -37,6 +42,8 @@ def _json_default(value: Any) -> Any:
 
 def format_timestamp(value: datetime) -> str:
     """UTC, microseconds, 'Z': the form an event's time is hashed in."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -57,18 +64,25 @@ def event_hash(prev_hash: str | None, fields: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+_HASHED = ("id", "occurred_at", "user", "action", "object_type", "object_id", "before", "after", "row_hashes")
+
+
+def hashed_values(values: Any) -> dict[str, Any]:
+    """Everything an event's hash covers, from a mapping or an object with the event's columns:
+    all columns but the hashes themselves. `row_hashes` is covered when present (events
+    recorded before row hashes existed have none, and their hashes stay what they were)."""
+    get = values.get if isinstance(values, dict) else (lambda key: getattr(values, key, None))
+    fields = {key: get(key) for key in _HASHED}
+    occurred = fields["occurred_at"]
+    fields["occurred_at"] = format_timestamp(occurred) if isinstance(occurred, datetime) else occurred
+    if fields["row_hashes"] is None:
+        del fields["row_hashes"]
+    return fields
+
+
 def hashed_fields(event: Event) -> dict[str, Any]:
     """Everything an event's hash covers (all columns but the hashes themselves)."""
-    return {
-        "id": event.id,
-        "occurred_at": format_timestamp(event.occurred_at),
-        "user": event.user,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "before": event.before,
-        "after": event.after,
-    }
+    return hashed_values(event)
 
 
 def record_event(
@@ -80,13 +94,22 @@ def record_event(
     object_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    row_hashes: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event for `obj` (or an explicit type/id) and link it into the hash chain.
 
     `after` defaults to the object's current column values; pass `before` for updates.
+    The hashes of every row the transaction wrote since its previous event are attached
+    (claimtrack.services.rowtrack); `row_hashes` adds more (an import's `segments`).
     """
+    session.flush()
+    rows = collect_rows(session)
+    payload: dict[str, Any] | None = None
+    if rows or row_hashes:
+        payload = {"v": ENCODING_VERSION, **(row_hashes or {})}
+        if rows:
+            payload["rows"] = {**payload.get("rows", {}), **rows}
     if obj is not None:
-        session.flush()
         object_type = object_type or object_type_of(obj)
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
         if after is None:
@@ -103,6 +126,7 @@ def record_event(
         object_id=object_id,
         before=canonical_json(before) if before is not None else None,
         after=canonical_json(after) if after is not None else None,
+        row_hashes=canonical_json(payload) if payload is not None else None,
         prev_hash=head.hash if head else None,
     )
     event.hash = event_hash(event.prev_hash, hashed_fields(event))
@@ -230,6 +254,13 @@ def verify_chain(session: Session, *, expect_head: str | None = None) -> ChainRe
     recorded earlier (`expect_head`) shows that, by no longer being in the chain.
     """
     rows = session.execute(select(Event).order_by(Event.id).execution_options(yield_per=1000)).scalars()
+    return verify_events(rows, expect_head=expect_head)
+
+
+def verify_events(rows: Iterable[Any], *, expect_head: str | None = None) -> ChainReport:
+    """`verify_chain` over events from anywhere (objects with the events' columns, in id
+    order): the database, or a file written by `claimtrack log export`."""
+    rows = iter(rows)
     wanted_head = expect_head.strip().lower() if expect_head else None
     expected_id = 1
     expected_prev: str | None = None

@@ -394,3 +394,18 @@ def test_export_verifies_offline_and_names_an_edited_event(copy_url, key, tmp_pa
     exported.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = Cli(nowhere)("log", "verify", "--events", str(exported), "--checkpoint", str(cp), "--key", f"{key}.pub")
     assert result.exit_code == 1 and "event 3 was altered" in result.stderr
+
+
+def test_checkpoint_and_export_never_overwrite(copy_url, key, tmp_path, backend):
+    taken = tmp_path / "taken.txt"
+    taken.write_text("mine\n", encoding="utf-8")
+    for argv in (("log", "checkpoint", "--key", str(key), "-o", str(taken)), ("log", "export", "-o", str(taken)),
+                 ("log", "checkpoint", "--key", str(key), "-o", str(key))):
+        result = Cli(copy_url)(*argv)
+        assert result.exit_code != 0 and "Traceback" not in result.stderr
+    assert taken.read_text(encoding="utf-8") == "mine\n" and key.read_text().startswith("PRIVATE+KEY+")
+    if backend == "sqlite":
+        database_file = copy_url.removeprefix("sqlite:///")
+        before = Path(database_file).read_bytes()
+        result = Cli(copy_url)("log", "export", "-o", database_file, "--force")
+        assert result.exit_code == 1 and Path(database_file).read_bytes() == before

@@ -6,7 +6,6 @@ $CLAIMTRACK_LOG_KEY, default in claimtrack's config folder) and is never printed
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,18 +22,13 @@ KeyOption = Annotated[
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
 
 
-def write_atomically(path: Path, text: str, *, force: bool, option: str = "'-o'") -> None:
-    """Write a whole file or nothing: a temporary file beside it, renamed into place."""
-    if path.exists() and not force:
-        raise typer.BadParameter(f"{path} already exists; give --force to replace it", param_hint=option)
-    if not path.parent.resolve().is_dir():
-        raise typer.BadParameter(f"{path}: folder {path.parent} does not exist", param_hint=option)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+def _protect(ctx: typer.Context, *also: Path) -> list[tuple[str, Path | str | None]]:
+    """What an output file must never be: the database's files, the signing key."""
+    from claimtrack.cli.context import app_context
+
+    protect: list[tuple[str, Path | str | None]] = [("the database", f) for f in app_context(ctx).database.files()]
+    protect += [("the signing key", path) for path in also]
+    return protect
 
 
 def log_keygen(
@@ -65,18 +59,22 @@ def log_checkpoint(
     from sqlalchemy import select
 
     from claimtrack.models import Event
+    from claimtrack.outfiles import check_output, open_output
     from claimtrack.services.checkpoints import default_key_path, read_signer, sign_checkpoint
 
-    if output is not None and output.exists() and not force:
-        raise typer.BadParameter(f"{output} already exists; give --force to replace it", param_hint="'-o'")
-    signer = read_signer(key or default_key_path())
+    key_path = key or default_key_path()
+    protect = _protect(ctx, key_path, key_path.with_name(key_path.name + ".pub"))
+    if output is not None:
+        check_output(output, force=force, protect=protect, option="--output")
+    signer = read_signer(key_path)
     with read_session(ctx) as session:
         hashes = list(session.execute(select(Event.hash).order_by(Event.id)).scalars())
     note = sign_checkpoint(signer, hashes)
     if output is None:
         sys.stdout.write(note)
         return
-    write_atomically(output, note, force=force)
+    with open_output(output, force=force, protect=protect, option="--output") as stream:
+        stream.write(note)
     print(f"Wrote a checkpoint of {len(hashes)} events to {output}", file=sys.stderr)
 
 
@@ -87,19 +85,18 @@ def log_export(
 ) -> None:
     """Write the change log as JSON Lines, every event as stored and hashed (for
     `log verify --events FILE --checkpoint CP`, without the database)."""
-    import io
-
+    from claimtrack.outfiles import check_output, open_output
     from claimtrack.services.log_export import export_events
 
-    if output is not None and output.exists() and not force:
-        raise typer.BadParameter(f"{output} already exists; give --force to replace it", param_hint="'-o'")
+    protect = _protect(ctx)
+    if output is not None:
+        check_output(output, force=force, protect=protect, option="--output")
     with read_session(ctx) as session:
         if output is None:
             export_events(session, sys.stdout)
             return
-        buffer = io.StringIO()
-        count = export_events(session, buffer)
-    write_atomically(output, buffer.getvalue(), force=force)
+        with open_output(output, force=force, protect=protect, option="--output") as stream:
+            count = export_events(session, stream)
     print(f"Wrote {count} events to {output}", file=sys.stderr)
 
 

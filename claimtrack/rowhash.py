@@ -112,10 +112,18 @@ def _date(value: Any) -> Any:
     return _invalid(value)
 
 
+_last_timestamp: tuple[datetime | None, str] = (None, "")
+
+
 def format_timestamp(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """UTC, microseconds, 'Z' (an import stamps every row with one time: the last is cached)."""
+    global _last_timestamp
+    if _last_timestamp[0] is value:
+        return _last_timestamp[1]
+    moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    text = moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"  # 4-digit year always
+    _last_timestamp = (value, text)
+    return text
 
 
 def _timestamp(value: Any) -> Any:
@@ -133,17 +141,32 @@ def _text(value: Any) -> Any:
     return value if isinstance(value, str) else _invalid(value)
 
 
-def _json_value(value: Any) -> Any:
+def _sorted(value: Any) -> Any:
+    """Objects with their keys in sorted order, at every depth (the encoder keeps order)."""
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return _invalid(value)
     return value
+
+
+def _json_value(value: Any) -> Any:
+    return _sorted(value)
 
 
 def _json_text(value: Any) -> Any:
     if not isinstance(value, str):
         return _invalid(value)
     try:
-        return json.loads(value)
+        return _sorted(json.loads(value))
     except ValueError:
         return _invalid(value)
+
+
+#: keys are put in sorted order by the row encoder and by `_sorted`
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 _NORMALIZERS = {"int": _int, "bool": _bool, "float": _float, "date": _date, "timestamp": _timestamp,
@@ -186,7 +209,7 @@ class RowEncoder:
             if value is None:
                 continue
             obj[name] = value
-        text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+        text = _encode(obj)
         return hashlib.sha256(self._prefix + text.encode("utf-8", "surrogatepass")).digest()
 
     def hash_mapping(self, row: dict[str, Any]) -> bytes:

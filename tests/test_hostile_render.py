@@ -46,6 +46,9 @@ NOT_WALKED = {
     "suggest run": "writes", "suggest accept": "writes", "suggest reject": "writes",
     "suggest list": "needs a stored text to have rows; its cells go through reports.text.user (tests/test_suggest.py)",
     "document text": "prints the stored text exactly (offsets refer to it), controls escaped on a terminal",
+    "log keygen": "writes a key file; shows no stored text",
+    "log checkpoint": "prints a signed note of hashes and counts: no stored text",
+    "log export": "JSON Lines of the events exactly as stored (machine-readable, escaped by JSON)",
 }
 
 
@@ -187,7 +190,9 @@ def argv_for(ids: dict[str, Any]) -> dict[str, list[list[str]]]:
         "claim list": [[]],
         "statement show": [[str(st)]],
         "verdict list": [[]],
-        "log verify": [[]],
+        # the seeded rows were written without events, so the data check (which names only
+        # tables and ids) would fail: the chain check is what shows stored text here
+        "log verify": [["--chain-only"]],
         "log show": [[]],
         "report claim": [[str(c)], [str(ids["rival"])]],
         "report speaker": [[str(sp)]],

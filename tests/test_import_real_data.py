@@ -31,6 +31,16 @@ from sqlalchemy import func, select
 from claimtrack.formats import import_file
 
 
+def assert_verifies(database: Any) -> None:
+    """`log verify` is clean: the chain, and every imported row's hash against the import's event."""
+    from claimtrack.services.events import verify_chain
+    from claimtrack.services.verify_data import verify_data
+
+    with database.read() as session:
+        chain, data = verify_chain(session), verify_data(session)
+    assert chain.ok and data.findings == [] and data.rows > 0, (chain.problem, data.findings[:5])
+
+
 def created(summary: Any) -> dict[str, int]:
     return {kind: c.created for kind, c in summary.counts.items() if c.created}
 
@@ -54,12 +64,14 @@ def test_liar_train_full_import_then_noop(database: Any, shared_data: Path) -> N
         verdict = session.scalar(select(Verdict).where(Verdict.key == "liar:2635.json"))
         assert (verdict.label, verdict.reviewer.key) == ("false", "politifact")
         assert session.scalar(select(func.count()).select_from(Actor).where(Actor.kind == "organization")) > 1
+    assert_verifies(database)
 
 
 def test_liar_valid(database: Any, shared_data: Path) -> None:
     with database.write() as session:
         summary = import_file(session, shared_data / "liar" / "valid.tsv", "liar")
     assert created(summary) == {"actor": 663, "claim": 1283, "statement": 1284, "verdict": 1284}
+    assert_verifies(database)
 
 
 def test_emergent(database: Any, shared_data: Path) -> None:
@@ -81,6 +93,7 @@ def test_emergent(database: Any, shared_data: Path) -> None:
         assert statement.quote == "World's oldest burger"
     with database.write() as session:
         assert created(import_file(session, path, "emergent")) == {}
+    assert_verifies(database)
 
 
 def test_google_factcheck_sample(database: Any, shared_data: Path) -> None:
@@ -104,6 +117,7 @@ def test_google_factcheck_sample(database: Any, shared_data: Path) -> None:
         assert long is not None and len(long.label) == 200 and long.label.endswith("…")
     with database.write() as session:
         assert created(import_file(session, path, "google-factcheck")) == {}
+    assert_verifies(database)
 
 
 def test_datacommons_feed(database: Any, shared_data: Path) -> None:
@@ -121,6 +135,7 @@ def test_datacommons_feed(database: Any, shared_data: Path) -> None:
         assert (statement.speaker.name, str(statement.said)) == ("Facebook posts", "2019-01-01")
     with database.write() as session:
         assert created(import_file(session, path, "claimreview")) == {}
+    assert_verifies(database)
 
 
 def test_polnear_dev_tsv_and_brat_agree(database: Any, shared_data: Path) -> None:
@@ -143,3 +158,4 @@ def test_polnear_dev_tsv_and_brat_agree(database: Any, shared_data: Path) -> Non
         vague = session.scalar(select(Statement).where(
             Statement.key == "polnear:breitbart_2016-09-12_stealth-over-health-hillary-clin:ef2d:E3"))
         assert (vague.speaker_id, vague.speaker_descriptor) == (None, "sources")
+    assert_verifies(database)

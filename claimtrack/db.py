@@ -199,6 +199,26 @@ def _install_sqlite_recipe(engine: Engine, *, readonly: bool) -> None:
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
+def _refuse_non_finite(session: Session, _context: Any, _instances: Any) -> None:
+    """NaN and Infinity are not figures: refuse them in every float column before they are
+    stored (typer's float options accept "nan" and "inf"; JSON exports could not write them)."""
+    import math
+
+    from sqlalchemy import Float
+    from sqlalchemy import inspect as sa_inspect
+
+    from claimtrack.errors import InvalidInput
+
+    for obj in (*session.new, *session.dirty):
+        mapper = sa_inspect(obj).mapper
+        for column in mapper.columns:
+            if isinstance(column.type, Float):
+                value = getattr(obj, mapper.get_property_by_column(column).key, None)
+                if isinstance(value, float) and not math.isfinite(value):
+                    what = column.name.replace("_", " ")
+                    raise InvalidInput(f"{what} must be a finite number, got {value}; nothing was written")
+
+
 class Database:
     """A claimtrack database: its URL, its engines, and one-transaction sessions."""
 
@@ -263,6 +283,7 @@ class Database:
     def _begin_write(self, factory: sessionmaker[Session]) -> Session:
         for attempt in range(1, BEGIN_ATTEMPTS + 1):
             session = factory()
+            event.listen(session, "before_flush", _refuse_non_finite)
             session.info["user"] = self.user
             session.info["dialect"] = self.dialect
             try:

@@ -74,7 +74,7 @@ def test_unknown_liar_label(cli: Any, snapshot: Any, tmp_path: Path) -> None:
 def test_map_naming_a_missing_column(cli: Any, snapshot: Any) -> None:
     message = refused(cli, snapshot, str(FIXTURES / "sheet.csv"), "--format", "csv", "--map", "claim=Statement",
                       "--map", "speaker=Speaker")
-    assert "sheet.csv: --map speaker=Speaker: there is no column 'Speaker'; the header has: Statement, Who" in message
+    assert "sheet.csv, line 1: --map speaker=Speaker: there is no column 'Speaker'; the header has: Statement, Who" in message
 
 
 def test_undecodable_bytes(cli: Any, snapshot: Any, tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_file_in_another_format_than_format_says(cli: Any, snapshot: Any) -> Non
         ("emergent_small.csv", "polnear", "emergent"),
     ]:
         message = refused(cli, snapshot, str(FIXTURES / fixture), "--format", given)
-        assert f"{fixture} looks like" in message and f"use --format {actual}" in message
+        assert f"{fixture}, line 1: looks like" in message and f"use --format {actual}" in message
 
 
 def test_auto_refuses_to_guess(cli: Any, snapshot: Any) -> None:

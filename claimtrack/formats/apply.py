@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, TextIO
@@ -85,6 +87,10 @@ FIELDS: dict[str, frozenset[str]] = {
                           "status_reason"}),
 }
 QUANTITY_FIELDS = frozenset({"subject", "value", "bound", "unit"})
+#: formats whose keys name one source record each (native keys, LIAR and Emergent ids): there,
+#: one key with two contents is an error. Other readers key actors and documents by a slug or
+#: URL on purpose, so that rows naming the same speaker or page share one record.
+REPEAT_CHECKED = frozenset({"jsonl", "json", "liar", "emergent"})
 
 _STANCES = {s.value for s in Stance}
 
@@ -110,6 +116,26 @@ def _choice(enum: Any, value: Any, field: str, default: str | None = None) -> st
         raise RecordError(str(exc)) from None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: str) -> bool:
+    """Whether a value may be looked up at all (the record itself reports why not)."""
+    return bool(value.strip()) and "\x00" not in value and (value.isascii() or _SURROGATE.search(value) is None)
+
+
+def check_text(value: str, field: str) -> str:
+    """Text a database can store: no NUL (PostgreSQL refuses it, SQLite cuts C strings at it)
+    and no lone UTF-16 surrogate (a JSON `\\ud800` without its pair is not a character)."""
+    if "\x00" in value:
+        raise RecordError(f"{field} contains a NUL character (\\x00 at position {value.index(chr(0)) + 1}); "
+                          "remove it")
+    if not value.isascii() and (match := _SURROGATE.search(value)) is not None:
+        raise RecordError(f"{field} contains a lone surrogate (\\u{ord(match.group()):04x} at position "
+                          f"{match.start() + 1}), which is not a character; fix the file's text")
+    return value
+
+
 def _text(record: dict[str, Any], field: str, *, required: bool = False) -> str | None:
     value = record.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -118,16 +144,32 @@ def _text(record: dict[str, Any], field: str, *, required: bool = False) -> str 
         return None
     if not isinstance(value, str):
         raise RecordError(f"{field} must be text, got {value!r}")
-    return value
+    return check_text(value, field)
 
 
-def _number(record: dict[str, Any], field: str) -> float | None:
+def _number(record: dict[str, Any], field: str, label: str | None = None) -> float | None:
     value = record.get(field)
+    field = label or field
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise RecordError(f"{field} must be a number, got {value!r}")
-    return float(value)
+        raise RecordError(f"{field} must be a number, got {_short(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise RecordError(f"{field} must be a finite number, got {_short(value)}")
+    return number
+
+
+def _short(value: Any) -> str:
+    """A value for a message: repr, cut (a 5,000-digit number is not a message)."""
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        return "(a value too large to show)"
+    return text if len(text) <= 60 else f"{text[:40]}… ({len(text)} characters)"
 
 
 _today = date.today
@@ -169,9 +211,19 @@ def _timestamp(record: dict[str, Any], field: str) -> datetime | None:
         raise RecordError(f"{field} must be an ISO timestamp, got {value!r}")
     try:
         parsed = datetime.fromisoformat(value)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except ValueError:
-        raise RecordError(f"{field}: {value!r} is not a timestamp; write e.g. 2026-11-24T10:00:00Z") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        raise RecordError(f"{field}: {_short(value)} is not a timestamp; write e.g. 2026-11-24T10:00:00Z") from None
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the year 1 in UTC
+        raise RecordError(f"{field}: {value!r} lies outside the years 1 to 9999 once converted to UTC") from None
+
+
+def _normalized_url(url: str, field: str = "url") -> str:
+    """The identity form of a URL; whatever the normalizer refuses is this record's error."""
+    try:
+        return normalize_url(url)
+    except Exception as exc:  # noqa: BLE001 - any refusal of the URL library is a bad URL
+        raise RecordError(f"{field}: {_short(url)} is not a usable URL ({exc})") from None
 
 
 def record_digest(record: dict[str, Any]) -> str:
@@ -235,6 +287,11 @@ class Applier:
         self._local_rows: list[tuple[str, dict[str, Any]]] = []
         self._local_counts: list[tuple[str, str]] = []
         self._local_updates: list[Callable[[], None]] = []
+        #: native files: (type, key) -> (line, unit, content fingerprint) of the record that used
+        #: the key first in this file, so a second record with the key and other content is an error
+        self.check_repeats = summary.format in REPEAT_CHECKED
+        self.first_use: dict[tuple[str, str], tuple[int | None, str, int]] = {}
+        self._item: Item | None = None
 
     # ------------------------------------------------------------------ driving
 
@@ -294,8 +351,7 @@ class Applier:
             return
         self.summary.rejected += 1
         if self.rejects is not None:
-            self.rejects.write(json.dumps({"line": line, "reason": reason, "record": raw},
-                                          ensure_ascii=False, default=str) + "\n")
+            self.rejects.write(_reject_line(line, reason, raw) + "\n")
 
     def _apply_item(self, item: Item) -> None:
         if item.skipped is not None:
@@ -303,6 +359,7 @@ class Applier:
             return
         saved_next = dict(self.next_id)
         current: Any = None
+        self._item = item
         self._local_ids = {}
         self._local_rows = []
         self._local_counts = []
@@ -397,20 +454,23 @@ class Applier:
                 if not isinstance(kind, str):
                     continue
                 key = record.get("key")
-                if isinstance(key, str) and kind in wanted:
+                if isinstance(key, str) and kind in wanted and _storable(key):
                     wanted[kind].add(key)
                 for field, target in _REF_FIELDS.get(kind, ()):
                     value = record.get(field)
-                    if isinstance(value, str):
+                    if isinstance(value, str) and _storable(value):
                         wanted[target].add(value)
-                if kind == "claim" and isinstance(record.get("text"), str):
+                if kind == "claim" and isinstance(record.get("text"), str) and _storable(record["text"]):
                     hashes.add(claim_hash(record["text"]))
-                elif kind == "document" and isinstance(record.get("url"), str) and record["url"].strip():
-                    urls.add(normalize_url(record["url"]))
+                elif kind == "document" and isinstance(record.get("url"), str) and _storable(record["url"]):
+                    try:
+                        urls.add(_normalized_url(record["url"]))
+                    except RecordError:
+                        pass  # reported when the record is applied
                 elif kind == "actor" and isinstance(record.get("external_ids"), dict):
                     for scheme, values in record["external_ids"].items():
                         for value in values if isinstance(values, list) else [values]:
-                            if isinstance(value, str):
+                            if isinstance(value, str) and _storable(value) and _storable(str(scheme)):
                                 exts.add((scheme, value))
         connection = self.session.connection()
         for kind, keys in wanted.items():
@@ -512,7 +572,25 @@ class Applier:
             raise RecordError(f"key must be non-empty text, got {key!r}")
         if key is not None and len(key) > 200:
             raise RecordError(f"key is longer than 200 characters ({len(key)})")
+        if key is not None:
+            check_text(key, "key")
+            if self.check_repeats:
+                self._check_repeat(kind, key, record)
         getattr(self, f"_{kind}")(record)
+
+    def _check_repeat(self, kind: str, key: str, record: dict[str, Any]) -> None:
+        """A key used twice in one file must mean one record: else one of them is a mistake."""
+        fingerprint = _fingerprint(record)
+        first = self.first_use.get((kind, key))
+        if first is None:
+            item = self._item
+            use = (item.line if item else None, item.unit if item else "line", fingerprint)
+            self._local_updates.append(_setter(self.first_use, (kind, key), use))  # type: ignore[arg-type]
+            return
+        line, unit, seen = first
+        if seen != fingerprint:
+            raise RecordError(f"the key {key!r} was already given to a different {kind} at {unit} {line}; "
+                              "one key names one record: give one of them another key")
 
     def _created(self, kind: str) -> None:
         self._local_counts.append((kind, "created"))
@@ -528,6 +606,8 @@ class Applier:
         aliases = r.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise RecordError("aliases must be a list of names")
+        for alias in aliases:
+            check_text(alias, "aliases")
         externals = r.get("external_ids") or {}
         if not isinstance(externals, dict):
             raise RecordError("external_ids must be an object like {\"wikidata\": \"Q10766\"}")
@@ -536,6 +616,8 @@ class Applier:
             for value in values if isinstance(values, list) else [values]:
                 if not isinstance(value, str) or not value.strip():
                     raise RecordError(f"external_ids.{scheme} must be text or a list of texts")
+                check_text(scheme, "external_ids")
+                check_text(value, f"external_ids.{scheme}")
                 pairs.append((scheme, value))
         existing = self._known("actor", key)
         if existing is None:
@@ -609,7 +691,7 @@ class Applier:
 
     def _document(self, r: dict[str, Any]) -> None:
         url = _text(r, "url")
-        normalized = normalize_url(url) if url else None
+        normalized = _normalized_url(url) if url else None
         key = r.get("key")
         if key is None:
             key = "doc-" + slug(normalized or _text(r, "title") or "untitled", 50) + "-" + record_digest(r)[:6]
@@ -657,7 +739,7 @@ class Applier:
         if unknown:
             raise RecordError(f"unknown field {min(unknown)!r} in quantity; expected subject, value, bound, unit")
         subject = _text(quantity, "subject")
-        value = _number(quantity, "value")
+        value = _number(quantity, "value", "quantity.value")
         if (subject is None) != (value is None):
             raise RecordError("quantity needs both a subject (what is counted) and a value")
         claim_id = self._take_id("claims")
@@ -820,6 +902,8 @@ class Applier:
         evidence = r.get("evidence_urls") or []
         if not isinstance(evidence, list) or not all(isinstance(u, str) for u in evidence):
             raise RecordError("evidence_urls must be a list of URLs")
+        for url in evidence:
+            check_text(url, "evidence_urls")
         status, reason = self._status(r)
         if key is None:
             key = f"verdict-{slug(str(r.get('reviewer') or 'unknown'), 30)}-{slug(str(label), 30)}-{record_digest(r)}"
@@ -850,7 +934,8 @@ class Applier:
         for mapping in (*self.ids.values(), *self.missing.values()):
             mapping.clear()  # type: ignore[attr-defined]
         for other in (self.claim_by_hash, self.claim_hash_missing, self.doc_by_url, self.doc_url_missing,
-                      self.actor_by_ext, self.ext_missing, self.hop_pairs, self.affiliations, self.relations):
+                      self.actor_by_ext, self.ext_missing, self.hop_pairs, self.affiliations, self.relations,
+                      self.first_use):
             other.clear()
         self.trimmed = True
         self.known_from = dict(self.next_id)
@@ -950,6 +1035,37 @@ _REF_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "relation": (("source", "claim"), ("target", "claim")),
     "verdict": (("claim", "claim"), ("reviewer", "actor")),
 }
+
+
+def _fingerprint(record: dict[str, Any]) -> int:
+    """Content identity of a record: field order and absent-vs-empty fields do not count."""
+    return hash(_freeze({k: v for k, v in record.items()
+                         if not (v is None or v is False or v == "" or v == [] or v == {})}))
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _reject_line(line: int | None, reason: str, raw: Any) -> str:
+    """One line of the --skip-bad file: standard JSON whatever the record held."""
+    entry = {"line": line, "reason": reason, "record": raw}
+    try:
+        text_ = json.dumps(entry, ensure_ascii=False, default=str, allow_nan=False)
+        text_.encode("utf-8")
+        return text_
+    except UnicodeEncodeError:  # a lone surrogate: written as its JSON escape
+        pass
+    except (ValueError, RecursionError):  # Infinity (not JSON), or nested too deep: keep its repr
+        return json.dumps({"line": line, "reason": reason, "record": _short(raw)})
+    try:
+        return json.dumps(entry, default=str, allow_nan=False)
+    except (ValueError, RecursionError):
+        return json.dumps({"line": line, "reason": reason, "record": _short(raw)})
 
 
 def _describe(record: Any) -> str:

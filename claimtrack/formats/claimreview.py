@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from claimtrack.errors import ImportFailed
 from claimtrack.formats.plan import Bad, Item, slug
+from claimtrack.formats.safejson import JsonProblem, parse_json
 from claimtrack.formats.source import Source, decode_lines, load_json
 from claimtrack.normalize import normalize_url
 
@@ -274,7 +275,7 @@ def read_claimreview(source: Source, **_options: Any) -> Iterator[Item | Bad]:
     line_based = first_line.lower().startswith("<script")
     if not line_based and first_line.startswith("{"):
         try:  # a complete object on the first line: the feed is one object per line
-            json.loads(first_line)
+            parse_json(first_line)
             line_based = "\n" in head.strip() or len(head) < 65536
         except ValueError:
             line_based = False
@@ -309,9 +310,9 @@ def _read_lines(source: Source) -> Iterator[Item | Bad]:
             match = _SCRIPT.match(text)
             body = match.group("body") if match else text
             try:
-                data = json.loads(body)
-            except json.JSONDecodeError as exc:
-                yield Bad(number, f"column {exc.colno}: malformed JSON ({exc.msg})", text.rstrip("\n"))
+                data = parse_json(body)
+            except JsonProblem as exc:
+                yield Bad(number, f"column {exc.column}: {exc.reason}", text.rstrip("\n"))
                 continue
             objects = list(_walk(data))
             if not objects:

@@ -29,7 +29,7 @@ from typing import Any
 from claimtrack.errors import ImportFailed, InvalidInput
 from claimtrack.formats.csv_rows import FIELDS, row_records
 from claimtrack.formats.plan import Bad, Item
-from claimtrack.formats.source import Source, decode_text_lines
+from claimtrack.formats.source import CsvRows, Source, decode_text_lines
 
 #: delimiters detected from the first line, in order of preference on a tie
 DELIMITERS = (",", "\t", ";", "|")
@@ -137,8 +137,9 @@ def _column_index(field: str, column: str, header: list[str] | None, width: int,
     if header is None:
         raise ImportFailed(f"{name}: --map {field}={column}: without a header, name columns by number "
                            f"(1 to {width})")
-    raise ImportFailed(f"{name}: --map {field}={column}: there is no column {column!r}; "
-                       f"the header has: {', '.join(header)}")
+    shown = ", ".join(h if len(h) <= 40 else h[:39] + "…" for h in header[:30])
+    raise ImportFailed(f"{name}, line 1: --map {field}={column}: there is no column {column!r}; "
+                       f"the header has: {shown}{', …' if len(header) > 30 else ''}")
 
 
 def read_csv(source: Source, *, mapping: dict[str, str] | None = None, delimiter: str | None = None,
@@ -166,7 +167,7 @@ def read_csv(source: Source, *, mapping: dict[str, str] | None = None, delimiter
             yield first
             yield from lines
 
-        reader = csv.reader(all_lines(), delimiter=delimiter)
+        reader = CsvRows(source, all_lines(), delimiter=delimiter)
         top = next(reader)
         names = [h.strip().lstrip("\ufeff") for h in top] if header else None
         index = {field: _column_index(field, column, names, len(top), source.name)

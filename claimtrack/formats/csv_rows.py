@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from typing import Any
 
 from claimtrack.formats.claimreview import url_key
@@ -68,14 +70,35 @@ def map_values(raw: dict[str, str | None], values: dict[str, dict[str, str]]) ->
     return out
 
 
+#: how spreadsheet numbers are read (docs/formats.md): a dot is a decimal point; commas that
+#: group digits by three are thousands separators (1,000 = 1000; 1,000.5); a single comma
+#: followed by other than three digits is a decimal comma (3,5 = 3.5); dots that group by
+#: three before a decimal comma are thousands separators (1.000,5 = 1000.5). Anything else
+#: (1,00,000; NaN, Infinity) is a row error, never a guess.
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,(\d{1,2}|\d{4,})")
+_DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+,\d+")
+
+
 def _number(values: dict[str, str | None], field: str) -> float | None:
     value = values.get(field)
     if value is None:
         return None
-    try:
-        return float(value.replace(",", "."))
-    except ValueError:
-        raise ValueError(f"{field} {value!r} is not a number") from None
+    text = value.strip().replace("\u00a0", "").replace(" ", "")
+    if _PLAIN.fullmatch(text):
+        number = float(text)
+    elif _COMMA_THOUSANDS.fullmatch(text):
+        number = float(text.replace(",", ""))
+    elif _DECIMAL_COMMA.fullmatch(text):
+        number = float(text.replace(",", "."))
+    elif _DOT_THOUSANDS.fullmatch(text):
+        number = float(text.replace(".", "").replace(",", "."))
+    else:
+        raise ValueError(f"{field} {value[:40]!r} is not a number (write 1000, 1,000, 1000.5 or 1000,5)")
+    if not math.isfinite(number):
+        raise ValueError(f"{field} {value[:40]!r} is too large a number")
+    return number
 
 
 def _actor(records: list[dict[str, Any]], name: str | None, kind: str) -> str | None:

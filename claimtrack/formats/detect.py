@@ -10,12 +10,12 @@ Generic CSV is never guessed: it needs `--map`.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from claimtrack.errors import ImportFailed
 from claimtrack.formats.plan import RECORD_TYPES
+from claimtrack.formats.safejson import MAX_DEPTH, parse_json
 from claimtrack.formats.source import Source
 
 LABELS = {
@@ -40,6 +40,20 @@ def _is_claimreview(obj: Any) -> bool:
     return kind == "ClaimReview" or (isinstance(kind, list) and "ClaimReview" in kind) or "@graph" in obj
 
 
+def _first_record(line: str) -> Any:
+    """The first line parsed as JSON when it is a plausible record, else None.
+
+    A line that opens more brackets than any record has is not parsed at all: a CSV or LIAR
+    file may start with `[[[[…` as data, and sniffing must never choke on it.
+    """
+    if line.count("[") + line.count("{") > MAX_DEPTH:
+        return None
+    try:
+        return parse_json(line)
+    except (ValueError, RecursionError):
+        return None
+
+
 def sniff(source: Source) -> str | None:
     """The format the content shows unambiguously, or None."""
     if source.path is not None and source.path.is_dir():
@@ -56,10 +70,7 @@ def sniff(source: Source) -> str | None:
     if first_line.lower().startswith("<script"):
         return "claimreview"
     if text[0] in "{[":
-        try:
-            first = json.loads(first_line)
-        except ValueError:
-            first = None
+        first = _first_record(first_line)
         if isinstance(first, dict):
             if first.get("type") == "claimtrack" or first.get("type") in RECORD_TYPES:
                 return "jsonl"
@@ -101,5 +112,5 @@ def check_format(source: Source, format: str, options: dict[str, Any]) -> None:
         return
     if format == "csv" and found in ("liar", "emergent", "polnear"):
         return  # any delimited file may be read with an explicit --map
-    raise ImportFailed(f"{source.name} looks like {LABELS.get(found, found)} data, not {LABELS.get(format, format)}; "
-                       f"use --format {found}")
+    raise ImportFailed(f"{source.name}, line 1: looks like {LABELS.get(found, found)} data, not "
+                       f"{LABELS.get(format, format)}; use --format {found}")

@@ -10,13 +10,12 @@ to the statement (a headline is the outlet's own words).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
 from claimtrack.errors import ImportFailed
 from claimtrack.formats.plan import Bad, Item
-from claimtrack.formats.source import Source, decode_text_lines
+from claimtrack.formats.source import Source, csv_reader
 
 REQUIRED = ("id", "claimHeadline", "articleHeadline", "articleHeadlineStance", "articleId", "claimId")
 STANCES = {"for": "asserts", "against": "denies", "observing": "reports"}
@@ -25,7 +24,7 @@ DESCRIPTOR = "an unnamed news outlet"
 
 def read_emergent(source: Source, **_options: Any) -> Iterator[Item | Bad]:
     with source.open() as stream:
-        reader = csv.reader(decode_text_lines(source, stream))
+        reader = csv_reader(source, stream)
         header = next(reader, None)
         if header is None:
             raise ImportFailed(f"{source.name} is empty: nothing to import")

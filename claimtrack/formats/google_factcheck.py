@@ -43,8 +43,12 @@ def read_google_factcheck(source: Source, **_options: Any) -> Iterator[Item | Ba
             yield Bad(index, "claimReview must be a list", entry, unit="entry")
             continue
         claim_key = "gfc:" + claim_hash(text)[:20]
-        review_keys = [url_key("claimreview", r["url"]) for r in reviews
-                       if isinstance(r, dict) and isinstance(r.get("url"), str) and r["url"].strip()]
+        try:
+            review_keys = [url_key("claimreview", r["url"]) for r in reviews
+                           if isinstance(r, dict) and isinstance(r.get("url"), str) and r["url"].strip()]
+        except ValueError as exc:  # whatever the URL normalizer refuses
+            yield Bad(index, f"a review url is not a usable URL ({exc})", entry, unit="entry")
+            continue
         earlier = next((claim_of_review[k] for k in review_keys if k in claim_of_review), None)
         records: list[dict[str, Any]] = []
         language = next((r.get("languageCode") for r in reviews if isinstance(r, dict) and r.get("languageCode")), None)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from claimtrack.formats.plan import Bad, Item
-from claimtrack.formats.source import Source, decode_text_lines
+from claimtrack.formats.source import Source, csv_reader
 
 COLUMNS = ("id", "label", "statement", "subjects", "speaker", "speaker_job", "state", "party",
            "barely_true_count", "false_count", "half_true_count", "mostly_true_count", "pants_on_fire_count",
@@ -33,7 +33,7 @@ def read_liar(source: Source, **_options: Any) -> Iterator[Item | Bad]:
     seen_speakers: set[str] = set()
     reviewer_sent = False
     with source.open() as stream:
-        reader = csv.reader(decode_text_lines(source, stream), delimiter="\t", quoting=csv.QUOTE_NONE)
+        reader = csv_reader(source, stream, delimiter="\t", quoting=csv.QUOTE_NONE)
         for row in reader:
             line = reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):

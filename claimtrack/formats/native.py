@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any, TextIO
 
-from claimtrack.errors import ImportFailed
+from claimtrack.errors import ImportFailed, InvalidInput
 from claimtrack.formats.plan import Bad, Item, slug
+from claimtrack.formats.safejson import JsonProblem, parse_json
 from claimtrack.formats.source import Source, decode_lines, load_json
 
 HEADER = {"type": "claimtrack", "format_version": 1}
@@ -34,7 +35,7 @@ def read_jsonl(source: Source, **_options: Any) -> Iterator[Item | Bad]:
 
 
 def _read_jsonl(source: Source, stream: IO[bytes]) -> Iterator[Item | Bad]:
-    loads = json.loads
+    loads = parse_json
     first = True
     for entry in decode_lines(stream):
         if isinstance(entry, Bad):
@@ -45,8 +46,8 @@ def _read_jsonl(source: Source, stream: IO[bytes]) -> Iterator[Item | Bad]:
             continue
         try:
             record = loads(text)
-        except json.JSONDecodeError as exc:
-            yield Bad(number, f"column {exc.colno}: malformed JSON ({exc.msg})", text.rstrip("\n"))
+        except JsonProblem as exc:
+            yield Bad(number, f"column {exc.column}: {exc.reason}", text.rstrip("\n"))
             continue
         if first:
             first = False
@@ -334,7 +335,11 @@ class _Scope:
 
 
 def _dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False)
+    try:
+        return json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN or Infinity stored before imports refused them: never write bad JSON
+        raise InvalidInput(f"{record.get('type')} {record.get('key')!r} holds NaN or Infinity, which JSON cannot "
+                           "carry; correct the figure (claimtrack edit …) and export again") from None
 
 
 def export_jsonl(session: Any, stream: TextIO, **options: Any) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 
 from claimtrack.errors import ImportFailed
 from claimtrack.formats.plan import Bad, Item, slug
-from claimtrack.formats.source import Source, decode_text_lines
+from claimtrack.formats.source import Source, csv_reader
 
 COLUMNS = ("article", "annotator", "publisher", "publication_date", "author", "title", "attribution_id",
            "source", "cue", "content")
@@ -141,7 +141,7 @@ def read_polnear(source: Source, **_options: Any) -> Iterator[Item | Bad]:
         yield from _read_brat(source.path)
         return
     with source.open() as stream:
-        reader = csv.reader(decode_text_lines(source, stream), delimiter="\t", quoting=csv.QUOTE_NONE)
+        reader = csv_reader(source, stream, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
         if header is None:
             raise ImportFailed(f"{source.name} is empty: nothing to import")
@@ -193,10 +193,13 @@ def _read_brat(folder: Path) -> Iterator[Item | Bad]:
         meta.setdefault("publication_date", match["date"] if match else "")
         meta["article"] = article
         spans: dict[str, tuple[str, str]] = {}
+        data = path.read_bytes()
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = data.decode("utf-8").splitlines()
         except UnicodeDecodeError as exc:
-            raise ImportFailed(f"{path.name}: bytes are not UTF-8 text ({exc.reason})") from None
+            where = data.count(b"\n", 0, exc.start) + 1
+            raise ImportFailed(f"{path.name}, line {where}: bytes are not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                               "save the file as UTF-8") from None
         for number, line in enumerate(lines, 1):
             parts = line.split("\t")
             if line.startswith("T") and len(parts) >= 3:

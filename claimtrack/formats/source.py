@@ -3,9 +3,9 @@ with line and column on errors, and byte counting for the progress bar."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +13,12 @@ from typing import IO, Any
 
 from claimtrack.errors import ImportFailed
 from claimtrack.formats.plan import Bad
+from claimtrack.formats.safejson import JsonProblem, parse_json
+
+#: a CSV field may be as long as a text can be: a long quote or article is data, not an error
+#: (Python's csv module stops at 131,072 characters by default)
+CSV_FIELD_LIMIT = 2**31 - 1
+csv.field_size_limit(CSV_FIELD_LIMIT)
 
 
 class CountingReader(io.RawIOBase):
@@ -113,6 +119,38 @@ def decode_text_lines(source: Source, stream: IO[bytes]) -> Iterator[str]:
         yield entry[1]
 
 
+class CsvRows:
+    """`csv.reader` over a source's lines, whose errors (a stray carriage return inside an
+    unquoted field, …) become ImportFailed naming the file and line."""
+
+    def __init__(self, source: Source, lines: Iterator[str], **options: Any) -> None:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+        self.source = source
+        self._reader = csv.reader(lines, **options)
+
+    @property
+    def line_num(self) -> int:
+        return self._reader.line_num
+
+    def __iter__(self) -> CsvRows:
+        return self
+
+    def __next__(self) -> list[str]:
+        try:
+            return next(self._reader)
+        except csv.Error as exc:
+            reason = str(exc)
+            if "new-line character" in reason:
+                reason = "a carriage return (\\r) inside an unquoted field: quote the field or remove the \\r"
+            raise ImportFailed(f"{self.source.name}, line {self._reader.line_num}: cannot read the row as "
+                               f"CSV ({reason})") from None
+
+
+def csv_reader(source: Source, stream: IO[bytes], **options: Any) -> CsvRows:
+    """Rows of a delimited file (options as for csv.reader), with located errors."""
+    return CsvRows(source, decode_text_lines(source, stream), **options)
+
+
 def load_json(source: Source) -> Any:
     """The whole file parsed as JSON; errors name the line and column."""
     with source.open() as stream:
@@ -129,6 +167,6 @@ def load_json(source: Source) -> Any:
     if not text.strip():
         raise ImportFailed(f"{source.name} is empty: nothing to import")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFailed(f"{source.name}, line {exc.lineno}, column {exc.colno}: malformed JSON ({exc.msg})") from None
+        return parse_json(text)
+    except JsonProblem as exc:
+        raise ImportFailed(f"{source.name}, line {exc.line}, column {exc.column}: {exc.reason}") from None

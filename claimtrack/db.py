@@ -50,6 +50,15 @@ class Busy(DatabaseError):
     """The database stayed locked or reported a conflict; the transaction may be re-run."""
 
 
+def _is_driver_error(exc: BaseException) -> bool:
+    """A psycopg (DB-API) error that did not pass through SQLAlchemy."""
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    return isinstance(exc, psycopg.Error)
+
+
 def _sqlstate(exc: sa_exc.DBAPIError) -> str | None:
     return getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
 
@@ -344,6 +353,13 @@ class Database:
             raise ConcurrentEdit(_stale_message(str(exc))) from exc
         except sa_exc.DBAPIError as exc:
             raise self._database_error(exc) from exc
+        except Exception as exc:
+            # the driver's own errors, from code that uses its connection directly (the
+            # importer's COPY): translated like SQLAlchemy's, never a traceback
+            if self.dialect == "postgresql" and _is_driver_error(exc):
+                wrapped = sa_exc.DBAPIError(None, None, exc, connection_invalidated=False)
+                raise self._database_error(wrapped) from exc
+            raise
 
     def _database_error(self, exc: sa_exc.DBAPIError) -> ClaimtrackError:
         original = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

@@ -278,3 +278,59 @@ def test_read_commands_find_objects_by_nasty_keys(cli):
     assert shown["text"] == "Some claim with a strange key"
     history = cli.json("history", "claim", key)
     assert history["events"][0]["after"]["key"] == key
+
+
+# --------------------------------------------------------------------------- roles, as documented
+
+
+NATIVE = Path(__file__).parent / "fixtures" / "formats" / "native_small.jsonl"
+
+
+def test_writer_role_imports_and_then_adds_rows_after_the_imported_ids(database, db_url, pg_role):
+    """The writer of docs/postgresql.md (USAGE on sequences, no UPDATE on them) can import; the
+    sequences then hand out ids after the imported ones."""
+    writer = Cli(pg_role("writer"))
+    assert writer.json("import", str(NATIVE), "--dry-run")["dry_run"] is True
+    summary = writer.json("import", str(NATIVE))
+    assert summary["counts"]["claim"]["created"] >= 1
+    top = summary["id_ranges"]["actors"][1]
+    writer.ok("actor", "add", "Someone Entirely New", "--new")
+    writer.ok("claim", "add", "A claim added after the import")
+    with database.read() as s:
+        newest = s.execute(text("SELECT max(id) FROM actors")).scalar()
+        name = s.execute(text("SELECT name FROM actors WHERE id = :i"), {"i": newest}).scalar()
+    assert newest > top and name == "Someone Entirely New"
+    writer.ok("log", "verify")
+    again = writer.json("import", str(NATIVE))
+    assert again["counts"]["claim"]["created"] == 0
+
+
+@pytest.mark.parametrize("argv", [
+    ("import", str(NATIVE)),
+    ("import", str(NATIVE), "--skip-bad", "REJECTS"),
+    ("actor", "add", "Maria Zakharova"),
+    ("claim", "add", "A new claim"),
+    ("verdict", "add", "1", "--label", "false"),
+])
+def test_reader_role_gets_the_one_line_refusal_on_every_write(database, db_url, pg_role, snapshot, tmp_path, argv):
+    _seed(database)
+    reader_url = pg_role("reader")
+    name = make_url(reader_url).username
+    argv = tuple(str(tmp_path / "rejects.jsonl") if a == "REJECTS" else a for a in argv)
+    before = snapshot()
+    result = Cli(reader_url)(*argv)
+    assert result.exit_code == 1, f"{argv}: {result.stdout}{result.stderr}"
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1, line
+    assert line.startswith(f"Error: cannot write: the role '{name}' has read-only rights on "), line
+    assert "Pw-Unique-7781" not in line
+    assert snapshot() == before
+    assert not (tmp_path / "rejects.jsonl").exists()
+
+
+def test_reader_role_may_dry_run_an_import(database, db_url, pg_role, snapshot):
+    reader = Cli(pg_role("reader"))
+    before = snapshot()
+    summary = reader.json("import", str(NATIVE), "--dry-run")
+    assert summary["dry_run"] is True and summary["counts"]["claim"]["created"] >= 1
+    assert snapshot() == before

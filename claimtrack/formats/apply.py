@@ -332,9 +332,7 @@ class Applier:
                 self.summary.id_ranges[name] = [self.first_id[name], self.next_id[name] - 1]
         if not self.dry_run and connection.dialect.name == "postgresql":
             for name in self.summary.id_ranges:
-                connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
-                ))
+                _advance_sequence(connection, name, self.next_id[name] - 1)
         return self.summary
 
     def _reject(self, line: int | None, reason: str, raw: Any, unit: str = "line") -> None:
@@ -1049,6 +1047,22 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_freeze(v) for v in value)
     return value
+
+
+def _advance_sequence(connection: Connection, table: str, top: int) -> None:
+    """Move the table's id sequence past `top`, the last id this import took.
+
+    With `nextval` only, which the USAGE right of docs/postgresql.md's writer role allows
+    (`setval` would need UPDATE on every sequence). Taken under the write lock, so no other
+    writer draws from the sequence meanwhile; values skipped are only gaps in the ids.
+    """
+    sequence = connection.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar()
+    if sequence is None:
+        return
+    current = connection.execute(text("SELECT nextval(:s)"), {"s": sequence}).scalar() or 0
+    if current < top:
+        connection.execute(text("SELECT max(nextval(:s)) FROM generate_series(1, :n)"),
+                           {"s": sequence, "n": top - current})
 
 
 def _reject_line(line: int | None, reason: str, raw: Any) -> str:

@@ -129,6 +129,10 @@ def mask_url(url: str) -> str:
         return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
+#: passwords at least this long are also masked where they appear outside a URL
+BARE_MASK_LENGTH = 8
+
+
 def mask_secrets(message: str, url: str) -> str:
     """Remove the password of `url` from an arbitrary message (a driver's error text)."""
     try:
@@ -140,7 +144,14 @@ def mask_secrets(message: str, url: str) -> str:
         from urllib.parse import quote
 
         for spelling in {str(password), quote(str(password), safe="")}:
-            message = message.replace(spelling, "***")
+            # the password field of any URL or conninfo in the text ...
+            message = message.replace(f":{spelling}@", ":***@")
+            message = re.sub(r"(password\s*=\s*['\"]?)" + re.escape(spelling), r"\g<1>***", message)
+            # ... and, for a password long enough not to be an ordinary word, anywhere (a
+            # driver may quote it bare); a short one ("e") would turn "connection" into
+            # "conn***ction" and reveal itself by the gaps
+            if len(spelling) >= BARE_MASK_LENGTH:
+                message = message.replace(spelling, "***")
     return message
 
 
@@ -172,11 +183,33 @@ def _prepare_sqlite_file(path: Path) -> None:
     os.close(fd)
 
 
+def _readonly_sqlite_url(url: str) -> str:
+    """A read-only URI for a SQLite file, so reading needs no write access to it or its folder.
+
+    `mode=ro` opens the file read-only. When the folder is not writable and the WAL files are
+    not there (SQLite removes them when the last writer closes), they cannot be created, so the
+    file is opened `immutable=1`: it is then read as it is, which is exact, since with no WAL
+    file every committed change is in the file itself.
+    """
+    path = _sqlite_path(url)
+    if path is None:
+        return url
+    from urllib.parse import quote
+
+    query = "mode=ro"
+    wal, shm = Path(str(path) + "-wal"), Path(str(path) + "-shm")
+    if not os.access(path.parent, os.W_OK) and not (wal.exists() and shm.exists()):
+        query += "&immutable=1"
+    return f"sqlite:///file:{quote(str(path))}?{query}&uri=true"
+
+
 def _make_engine(url: str, *, readonly: bool, pooled: bool = True) -> Engine:
     kwargs: dict[str, Any] = {}
     if not pooled:
         kwargs["poolclass"] = NullPool
     if url.startswith("sqlite"):
+        if readonly:
+            url = _readonly_sqlite_url(url)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         _install_sqlite_recipe(engine, readonly=readonly)
         return engine
@@ -231,8 +264,10 @@ def _refuse_non_finite(session: Session, _context: Any, _instances: Any) -> None
 class Database:
     """A claimtrack database: its URL, its engines, and one-transaction sessions."""
 
-    def __init__(self, url: str, *, user: str | None = None) -> None:
+    def __init__(self, url: str, *, user: str | None = None, default: bool = False) -> None:
         self.url = url
+        #: the default file in the user data directory, which any command creates on first use
+        self.is_default = default
         self.user = current_user(user)
         self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
         self._engines: dict[bool, Engine] = {}
@@ -241,7 +276,7 @@ class Database:
     @classmethod
     def open(cls, db: str | None = None, *, user: str | None = None) -> Database:
         """Build from `--db`/env/default; the schema is created or checked on first use."""
-        return cls(resolve_url(db), user=user)
+        return cls(resolve_url(db), user=user, default=not db and not os.environ.get(ENV_URL))
 
     @property
     def display_url(self) -> str:
@@ -255,7 +290,7 @@ class Database:
 
     def engine(self, *, readonly: bool = False) -> Engine:
         if readonly not in self._engines:
-            if self.dialect == "sqlite" and (path := _sqlite_path(self.url)) is not None:
+            if not readonly and self.dialect == "sqlite" and (path := _sqlite_path(self.url)) is not None:
                 _prepare_sqlite_file(path)
             self._engines[readonly] = _make_engine(self.url, readonly=readonly)
         return self._engines[readonly]
@@ -276,7 +311,7 @@ class Database:
         A transaction that fails later is not replayed here (the body of a `with` block cannot be
         re-run); callers that can safely re-run their whole transaction use `run_write`.
         """
-        self.ensure_schema()
+        self.ensure_schema(create=True)
         with self._translate_errors():
             factory = sessionmaker(bind=self.engine(), expire_on_commit=False)
             session = self._begin_write(factory)
@@ -331,8 +366,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only transaction: SQLite `query_only`, PostgreSQL `READ ONLY`."""
-        self.ensure_schema()
+        """A read-only transaction: SQLite `query_only`, PostgreSQL `READ ONLY`.
+
+        A read never creates anything: a SQLite file that does not exist (other than the default
+        one) and an empty database are refused with what to do instead.
+        """
+        self.ensure_schema(create=False)
         with self._translate_errors():
             factory = sessionmaker(bind=self.engine(readonly=True), expire_on_commit=False)
             with factory() as session:
@@ -392,21 +431,35 @@ class Database:
     # ------------------------------------------------------------------ schema
 
     def revision(self) -> str | None:
-        """The Alembic revision stamped in the database, or None when it has none."""
+        """The Alembic revision stamped in the database, or None when it has none (or, for a
+        SQLite file, when the file does not exist: asking does not create it)."""
+        if self._missing_file() is not None:
+            return None
         with self._connect_checked() as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
-    def ensure_schema(self) -> None:
-        """Create the schema in an empty database; refuse foreign or newer ones.
+    def _missing_file(self) -> Path | None:
+        """The SQLite file, when the URL names one that does not exist."""
+        if self.dialect != "sqlite":
+            return None
+        path = _sqlite_path(self.url)
+        return path if path is not None and not path.exists() else None
+
+    def ensure_schema(self, *, create: bool = True) -> None:
+        """Create the schema in an empty database (`create`: a write, or the default file);
+        refuse foreign or newer ones.
 
         An older embedded SQLite file is upgraded in place; a shared PostgreSQL database is
         upgraded only on request (`claimtrack db upgrade`), since others may be using it.
         """
         if self._schema_checked:
             return
-        with self._connect_checked() as connection:
+        create = create or self.is_default
+        if not create and (missing := self._missing_file()) is not None:
+            raise DatabaseError(f"no database at {missing}: run claimtrack db upgrade or check --db")
+        with self._connect_checked(create=create) as connection:
             inspector = inspect(connection)
             tables = set(inspector.get_table_names())
             revision = None
@@ -415,6 +468,11 @@ class Database:
         if revision == HEAD_REVISION:
             self._schema_checked = True
             return
+        if revision is None and not create and not tables - {"alembic_version"}:
+            raise DatabaseError(
+                f"{self.display_url} has no claimtrack schema yet; a read command does not create "
+                "one: run `claimtrack db upgrade` (or any write command) first, or check --db"
+            )
         if revision is None and tables - {"alembic_version"}:
             raise DatabaseError(
                 f"{self.display_url} is not a claimtrack database (it has tables but no claimtrack "
@@ -444,10 +502,14 @@ class Database:
         self.dispose()
 
     @contextmanager
-    def _connect_checked(self) -> Iterator[Any]:
-        """A plain connection, with unreachable servers and non-databases as one clear line."""
+    def _connect_checked(self, *, create: bool = False) -> Iterator[Any]:
+        """A plain connection, with unreachable servers and non-databases as one clear line.
+        `create`: make a missing SQLite file (owner-only) first; else a missing one is refused."""
         if self.dialect == "sqlite" and (path := _sqlite_path(self.url)) is not None:
-            _prepare_sqlite_file(path)
+            if create:
+                _prepare_sqlite_file(path)
+            elif not path.exists():
+                raise DatabaseError(f"no database at {path}: run claimtrack db upgrade or check --db")
         # a pragma-free, read-only probe: looking at a foreign file must not change it
         probe = _make_engine(self.url, readonly=True, pooled=False)
         try:

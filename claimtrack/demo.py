@@ -60,7 +60,8 @@ def demo_path_from(option: str | None) -> Path:
 
 
 def _is_previous_demo(path: Path) -> bool:
-    """True when `path` is empty or a claimtrack database whose every change was the demo's."""
+    """True when `path` is empty, an empty claimtrack schema, or a claimtrack database with a
+    change log whose every change was the demo's."""
     import sqlite3
 
     if path.stat().st_size == 0:
@@ -76,7 +77,16 @@ def _is_previous_demo(path: Path) -> bool:
         if "events" not in tables:
             return False
         users = {row[0] for row in connection.execute("SELECT DISTINCT user FROM events")}
-        return users <= {DEMO_USER}
+        if users:
+            return users <= {DEMO_USER}
+        # no change log at all: only an empty schema may go (rows without events are somebody's
+        # data, e.g. written by another tool or with the log cleared)
+        for table in sorted(tables):
+            if table == "alembic_version" or table.startswith("sqlite_") or "_fts" in table:
+                continue
+            if connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None:
+                return False
+        return True
     except sqlite3.Error:  # not a database at all
         return False
     finally:
@@ -102,9 +112,9 @@ def create_demo_database(path: Path) -> Any:
         raise InvalidInput(f"demo --db {path}: that is a folder; give a file path such as {path / 'demo.db'}")
     if path.exists() and not _is_previous_demo(path):
         raise InvalidInput(
-            f"{path} exists and is not a claimtrack demo database (it holds changes by other users "
-            "or is not a claimtrack database); the demo deletes its file on every run, so give a "
-            "new path with --db"
+            f"{path} exists and is not a claimtrack demo database (it holds data the demo did not "
+            "write, or is not a claimtrack database); the demo deletes its file on every run, so "
+            "give a new path with --db"
         )
     _remove_sqlite_file(path)
     database = Database("sqlite:///" + str(path), user=DEMO_USER)

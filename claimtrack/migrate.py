@@ -22,8 +22,13 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
-def downgrade(url: str, revision: str) -> None:
-    command.downgrade(alembic_config(url), revision)
+def downgrade(url: str, revision: str, *, yes_drop_data: bool = False) -> None:
+    """Move the schema down to `revision`. With rows in the database this is refused (an
+    alembic CommandError) unless `yes_drop_data`: a downgrade drops tables and columns."""
+    config = alembic_config(url)
+    config.attributes["claimtrack_downgrade"] = True
+    config.attributes["yes_drop_data"] = yes_drop_data
+    command.downgrade(config, revision)
 
 
 def check(url: str) -> None:

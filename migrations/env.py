@@ -40,6 +40,38 @@ def _url() -> str:
     return url
 
 
+def _is_downgrade() -> bool:
+    """Whether this run moves the schema down: `claimtrack db downgrade` says so; plain
+    `alembic downgrade` is recognised by the command it runs."""
+    if config.attributes.get("claimtrack_downgrade"):
+        return True
+    cmd = getattr(config.cmd_opts, "cmd", None) if config.cmd_opts is not None else None
+    return bool(cmd) and getattr(cmd[0], "__name__", "") == "downgrade"
+
+
+def _drop_data_allowed() -> bool:
+    if config.attributes.get("yes_drop_data"):
+        return True
+    arguments = context.get_x_argument(as_dictionary=True)
+    return "yes-drop-data" in arguments or "yes_drop_data" in arguments
+
+
+def _refuse_downgrade_with_data(connection) -> None:
+    """A downgrade drops tables and columns: with rows in the database it needs the user's word
+    (`claimtrack db downgrade … --yes-drop-data`, or `alembic -x yes-drop-data downgrade …`)."""
+    from alembic.util import CommandError
+    from sqlalchemy import inspect
+
+    existing = set(inspect(connection).get_table_names())
+    for name in sorted(existing & set(target_metadata.tables)):
+        if connection.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1')).first() is not None:
+            raise CommandError(
+                f"the database has data (table {name} has rows) and a downgrade drops tables and "
+                "columns: nothing was changed; back it up first, then run `claimtrack db downgrade "
+                "REVISION --yes-drop-data` (or `alembic -x yes-drop-data downgrade REVISION`)"
+            )
+
+
 def run_migrations_offline() -> None:
     url = _url()
     context.configure(
@@ -73,6 +105,8 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if _is_downgrade() and not _drop_data_allowed():
+                _refuse_downgrade_with_data(connection)
             context.run_migrations()
             if is_sqlite:
                 problems = connection.execute(text("PRAGMA foreign_key_check")).fetchall()

@@ -20,6 +20,33 @@ def upgrade(
     print(f"{database.display_url}: at revision {database.revision()}")
 
 
+@db_app.command("downgrade")
+def downgrade(
+    ctx: typer.Context,
+    revision: str = typer.Argument(..., help="Target revision (base: no schema at all).", show_default=False),
+    yes_drop_data: bool = typer.Option(False, "--yes-drop-data",
+                                       help="Go ahead although the database has rows (a downgrade drops them)."),
+) -> None:
+    """Move the schema back to an older revision. A downgrade drops tables and columns, so a
+    database with data in it is refused unless --yes-drop-data (back it up first)."""
+    from alembic.util import CommandError
+
+    from claimtrack.errors import DatabaseError
+    from claimtrack.migrate import downgrade as alembic_downgrade
+
+    database = app_context(ctx).database
+    if database.revision() is None:
+        raise DatabaseError(f"{database.display_url} has no claimtrack schema: nothing to downgrade")
+    try:
+        with database._translate_errors():
+            alembic_downgrade(database.url, revision, yes_drop_data=yes_drop_data)
+    except CommandError as exc:
+        raise DatabaseError(str(exc)) from None
+    finally:
+        database.dispose()
+    print(f"{database.display_url}: at revision {database.revision() or 'none (no schema)'}")
+
+
 @db_app.command("current")
 def current(ctx: typer.Context) -> None:
     """Show the schema revision of the database."""

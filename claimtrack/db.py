@@ -203,7 +203,21 @@ def _readonly_sqlite_url(url: str) -> str:
     return f"sqlite:///file:{quote(str(path))}?{query}&uri=true"
 
 
+def require_driver(url: str) -> None:
+    """A PostgreSQL URL needs psycopg, which is the `postgresql` extra: say how to get it."""
+    if url.startswith("sqlite"):
+        return
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise DatabaseError(
+            f"{mask_url(url)} is a PostgreSQL database, and its driver (psycopg) is not installed: "
+            "pip install 'claimtrack[postgresql]'"
+        ) from None
+
+
 def _make_engine(url: str, *, readonly: bool, pooled: bool = True) -> Engine:
+    require_driver(url)
     kwargs: dict[str, Any] = {}
     if not pooled:
         kwargs["poolclass"] = NullPool
@@ -494,6 +508,7 @@ class Database:
         """Apply migrations (see claimtrack.migrate)."""
         from claimtrack.migrate import upgrade
 
+        require_driver(self.url)
         if self.dialect == "sqlite" and (path := _sqlite_path(self.url)) is not None:
             _prepare_sqlite_file(path)
         with self._translate_errors():

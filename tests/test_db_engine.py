@@ -177,6 +177,7 @@ def test_a_newer_revision_is_refused(db_url, snapshot):
 
 def test_missing_parent_folder_is_created_for_a_new_file(tmp_path):
     path = tmp_path / "a" / "b" / "new.db"
-    result = run("--db", str(path), "stats")
+    result = run("--db", str(path), "--user", "tester", "actor", "add", "Leonid Volkov")  # a write creates it
     assert result.exit_code == 0, result.stderr
     assert path.exists()
+    assert run("--db", str(path), "stats").exit_code == 0

@@ -202,3 +202,31 @@ def test_masking_a_short_password_changes_nothing_but_the_password(password: str
     assert mask_url(url) == "postgresql+psycopg://bob:***@db.example/newsroom"
     assert mask_secrets(f"dsn: host=db.example password={password} user=bob", url) == \
         "dsn: host=db.example password=*** user=bob"
+
+
+# --------------------------------------------------------------------------- the postgresql extra
+
+
+def test_a_postgresql_url_without_psycopg_names_the_extra(monkeypatch: Any) -> None:
+    from typer.testing import CliRunner
+
+    from claimtrack.cli.app import app
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    for argv in (("stats",), ("actor", "add", "X"), ("db", "upgrade")):
+        result = CliRunner().invoke(app, ["--db", "postgresql://alice:secret@db.example.org/newsroom", *argv],
+                                    catch_exceptions=False)
+        assert result.exit_code == 1, argv
+        assert result.stderr.strip() == (
+            "Error: postgresql+psycopg://alice:***@db.example.org/newsroom is a PostgreSQL database, and its "
+            "driver (psycopg) is not installed: pip install 'claimtrack[postgresql]'")
+
+
+def test_the_test_extra_brings_the_postgresql_driver() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(d.startswith("psycopg") for d in project["dependencies"])
+    assert project["optional-dependencies"]["postgresql"] == ["psycopg[binary]>=3.1,<4"]
+    assert "claimtrack[postgresql]" in project["optional-dependencies"]["test"]
+    assert "pip install '.[postgresql]'" in (ROOT / "README.md").read_text(encoding="utf-8")

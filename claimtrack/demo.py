@@ -82,7 +82,7 @@ def _is_previous_demo(path: Path) -> bool:
         # no change log at all: only an empty schema may go (rows without events are somebody's
         # data, e.g. written by another tool or with the log cleared)
         for table in sorted(tables):
-            if table == "alembic_version" or table.startswith("sqlite_") or "_fts" in table:
+            if table in ("alembic_version", "database_identity") or table.startswith("sqlite_") or "_fts" in table:
                 continue
             if connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None:
                 return False

@@ -40,6 +40,10 @@ def _url() -> str:
     return url
 
 
+#: tables whose rows the schema itself writes (not anybody's data)
+BOOKKEEPING_TABLES = {"alembic_version", "database_identity"}
+
+
 def _is_downgrade() -> bool:
     """Whether this run moves the schema down: `claimtrack db downgrade` says so; plain
     `alembic downgrade` is recognised by the command it runs."""
@@ -63,7 +67,7 @@ def _refuse_downgrade_with_data(connection) -> None:
     from sqlalchemy import inspect
 
     existing = set(inspect(connection).get_table_names())
-    for name in sorted(existing & set(target_metadata.tables)):
+    for name in sorted(existing & set(target_metadata.tables) - BOOKKEEPING_TABLES):
         if connection.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1')).first() is not None:
             raise CommandError(
                 f"the database has data (table {name} has rows) and a downgrade drops tables and "

@@ -37,7 +37,7 @@ def hostile(tag: str, short: bool = False) -> str:
 NOT_WALKED = {
     "import": "writes (its messages are covered by the bad-input corpus)",
     "demo": "writes a demo database of its own data",
-    "db upgrade": "writes the schema",
+    "db upgrade": "writes the schema", "db downgrade": "writes the schema",
     "actor add": "writes", "actor alias": "writes", "actor affiliate": "writes", "actor merge": "writes",
     "document add": "writes", "claim add": "writes", "claim link": "writes", "claim edit": "writes",
     "statement add": "writes", "statement retract": "writes", "hop add": "writes", "hop set-via": "writes",

@@ -75,7 +75,7 @@ def test_relative_links_resolve(path: Path):
 
 def test_readme_commands_are_the_ones_ci_and_users_run():
     readme = README.read_text(encoding="utf-8")
-    run = "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/claimtrack demo"
+    run = "python3 -m venv .venv && .venv/bin/pip install '.[postgresql]' && .venv/bin/claimtrack demo"
     test = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
     assert run in readme
     assert test in readme

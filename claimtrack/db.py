@@ -29,7 +29,8 @@ from claimtrack.errors import ClaimtrackError, ConcurrentEdit, DatabaseError, Re
 T = TypeVar("T")
 
 #: Alembic revisions this code knows, oldest first; the last one is what the models describe.
-KNOWN_REVISIONS = ("0001_baseline", "0002_license_database_id", "0003_snapshots", "0004_row_hashes")
+KNOWN_REVISIONS = ("0001_baseline", "0002_license_database_id", "0003_snapshots", "0004_row_hashes",
+                   "0005_url_escapes")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 ENV_URL = "CLAIMTRACK_DATABASE_URL"

@@ -254,3 +254,16 @@ def test_map_fields_match_the_reader() -> None:
     from claimtrack.formats.csv_rows import FIELDS
 
     assert MAP_FIELDS == FIELDS
+
+
+@pytest.mark.parametrize("url", ["https://example.com:8o8o/", "javascript:alert(1)", "http://[::1/"])
+def test_malformed_urls_are_row_errors_and_option_errors(cli: Any, tmp_path: Path, snapshot: Any, url: str) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text(f"Claim,URL\nA claim,{url}\n", encoding="utf-8")
+    before = snapshot()
+    result = cli("import", str(path), "--format", "csv", "--map", "claim=Claim", "--map", "url=URL")
+    assert result.exit_code == 1 and "line 2" in result.stderr and "is not a web address" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = cli("document", "add", "--url", url, "--title", "T")
+    assert result.exit_code == 1 and "is not a web address" in result.stderr
+    assert snapshot() == before

@@ -115,3 +115,26 @@ def test_0002_keeps_verdicts_and_gives_the_database_one_uuid(db_url):
         assert connection.execute(text("SELECT label FROM verdicts")).scalar() == "false"
     engine.dispose()
     upgrade(db_url)
+
+
+def test_0005_writes_stored_url_escapes_in_one_form(db_url):
+    """A document stored with lower-case escapes gets the new normal form; down restores the old."""
+    from claimtrack.normalize import normalize_url
+
+    downgrade(db_url, "0004_row_hashes")
+    engine = create_engine(db_url, poolclass=NullPool)
+    url = "https://www.example.org/caf%c3%a9/%7euser?b=2&a=1"
+    old = normalize_url(url, canonical_escapes=False)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO documents (id, kind, url, url_normalized, created_at, "
+                                "published_approx) VALUES (1, 'article', :url, :norm, CURRENT_TIMESTAMP, false)"),
+                           {"url": url, "norm": old})
+    upgrade(db_url, "0005_url_escapes")
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT url_normalized FROM documents")).scalar()
+    assert stored == normalize_url(url) == "https://example.org/caf%C3%A9/~user?a=1&b=2"
+    downgrade(db_url, "0004_row_hashes")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT url_normalized FROM documents")).scalar() == old
+    engine.dispose()
+    upgrade(db_url)

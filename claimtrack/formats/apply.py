@@ -222,6 +222,8 @@ def _normalized_url(url: str, field: str = "url") -> str:
     """The identity form of a URL; whatever the normalizer refuses is this record's error."""
     try:
         return normalize_url(url)
+    except InvalidInput as exc:  # normalize.InvalidURL: its message names the URL and the fault
+        raise RecordError(f"{field}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - any refusal of the URL library is a bad URL
         raise RecordError(f"{field}: {_short(url)} is not a usable URL ({exc})") from None
 

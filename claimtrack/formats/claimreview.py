@@ -29,7 +29,8 @@ GOOGLE_MAX_CLAIM = 75
 
 def url_key(prefix: str, url: str) -> str:
     """A key from a URL: the normalized URL, or host + digest when that is too long for a key."""
-    normalized = normalize_url(url)
+    # the form before escapes were normalized: keys already stored must stay the same
+    normalized = normalize_url(url, canonical_escapes=False)
     key = f"{prefix}:{normalized}"
     if len(key) <= 200:
         return key

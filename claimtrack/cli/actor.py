@@ -66,7 +66,7 @@ def list_(
     kind: Annotated[str | None, typer.Option("--kind", help=f"Only this kind: {KINDS}.")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Only actors with a name containing this.")] = None,
     include_merged: Annotated[bool, typer.Option("--include-merged", help="Also list merged actors.")] = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 100,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many (0: all).")] = 100,
     as_json: JsonOption = False,
 ) -> None:
     """List actors by name."""
@@ -82,7 +82,8 @@ def list_(
         emit_json(rows)
         return
     list_table("actors", ["id", "name", "kind", "aliases", "statements"],
-               [[r.id, r.name, r.kind, ", ".join(a for a in r.aliases if a != r.name), r.statements] for r in rows])
+               [[r.id, r.name, r.kind, ", ".join(a for a in r.aliases if a != r.name), r.statements] for r in rows],
+               rows.total)
 
 
 @actor_app.command("alias")

@@ -83,7 +83,7 @@ def show(ctx: typer.Context, claim: ClaimArg, as_json: JsonOption = False) -> No
 @claim_app.command("list")
 def list_(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 100,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many (0: all).")] = 100,
     as_json: JsonOption = False,
 ) -> None:
     """List claims with how many statements and verdicts each has."""
@@ -96,7 +96,8 @@ def list_(
     if as_json:
         emit_json(rows)
         return
-    list_table("claims", ["id", "text", "statements", "verdicts"], [[r.id, r.text, r.statements, r.verdicts] for r in rows])
+    list_table("claims", ["id", "text", "statements", "verdicts"], [[r.id, r.text, r.statements, r.verdicts] for r in rows],
+               rows.total)
 
 
 @claim_app.command("link")

@@ -46,7 +46,7 @@ def conflicts(
     include_retracted: Annotated[
         bool, typer.Option("--include-retracted", help="Also list conflicts that rest only on retracted or deprecated records.")
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many conflicts.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Show at most this many conflicts (0: all).")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print the conflicts as JSON (see docs/reports.md).")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the conflicts as Markdown.")] = False,
     output: Annotated[
@@ -79,7 +79,7 @@ def conflicts(
         speaker_ids = actor_ids_with_merged(session, actor_ref(session, speaker, offer_new=False).id) if speaker is not None else None
         result = find_conflicts(session, claim_id=claim_id, kinds=kinds, speaker_ids=speaker_ids,
                                 since=since_date.start if since_date else None,
-                                include_retracted=include_retracted, limit=limit)
+                                include_retracted=include_retracted, limit=limit or None)
     deliver(
         json_data=lambda: [c.to_dict() for c in result.conflicts],
         renderables=lambda: conflicts_renderables(result),

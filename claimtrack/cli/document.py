@@ -211,7 +211,7 @@ def text(
 def list_(
     ctx: typer.Context,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Only documents of this outlet.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 100,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many (0: all).")] = 100,
     as_json: JsonOption = False,
 ) -> None:
     """List documents, newest first."""
@@ -225,7 +225,7 @@ def list_(
         emit_json(rows)
         return
     list_table("documents", ["id", "published", "outlet", "title", "url", "hops"],
-               [[r.id, r.published, r.outlet, r.title, r.url, r.hops] for r in rows])
+               [[r.id, r.published, r.outlet, r.title, r.url, r.hops] for r in rows], rows.total)
 
 
 def register(app: typer.Typer) -> None:

@@ -288,7 +288,7 @@ def log_show(
     ] = None,
     user: Annotated[str | None, typer.Option("--user", help="Only events by this user.")] = None,
     action: Annotated[str | None, typer.Option("--action", help="Only this action (create, update, merge, …).")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many (the newest).")] = 50,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Show at most this many (the newest; 0: all).")] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """The change log feed: who changed what and when, oldest first."""
@@ -297,7 +297,7 @@ def log_show(
 
     since_at = _parse_since(since)
     with read_session(ctx) as session:
-        rows = list_events(session, since=since_at, user=user, action=action, limit=limit)
+        rows = list_events(session, since=since_at, user=user, action=action, limit=limit or None)
     if as_json:
         emit_json([row.as_json() for row in rows])
         return

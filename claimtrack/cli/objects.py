@@ -97,7 +97,8 @@ def kv_table(title: Any, rows: list[tuple[str, Any]]) -> None:
     console.print(table)
 
 
-def list_table(title: Any, columns: list[str], rows: list[list[Any]]) -> None:
+def list_table(title: Any, columns: list[str], rows: list[list[Any]], total: int | None = None) -> None:
+    """Rows as a table; with `total` (rows in all) a list cut by --limit says so."""
     from rich.table import Table
 
     from claimtrack.cli.output import console
@@ -111,6 +112,9 @@ def list_table(title: Any, columns: list[str], rows: list[list[Any]]) -> None:
     console.print(table)
     if not rows:
         console.print("(none)")
+    elif total is not None and total > len(rows):
+        console.print(f"showing {len(rows):,} of {total:,} (--limit N for more, --limit 0 for all)",
+                      markup=False, highlight=False)
 
 
 def fail_usage(message: str, param: str | None = None) -> None:

@@ -20,7 +20,7 @@ def search(
                                                               "YYYY-MM, YYYY).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Only statements said on or before.")] = None,
     verdict: Annotated[str | None, typer.Option("--verdict", help="Only claims with a verdict of this label.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many hits.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many hits (0: all).")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (keys in docs/logging.md).")] = False,
 ) -> None:
     """Search claims, quotes and actor names, best matches first."""
@@ -38,7 +38,7 @@ def search(
     with read_session(ctx) as session:
         filters = SearchFilters(speaker=optional_actor(session, speaker), outlet=optional_actor(session, outlet),
                                 stance=stance_value, since=since_date, until=until_date, verdict=verdict)
-        hits = run_search(session, text, filters, limit=limit)
+        hits = run_search(session, text, filters, limit=limit or None)
     if as_json:
         emit_json(hits)
         return

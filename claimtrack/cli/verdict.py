@@ -51,7 +51,7 @@ def list_(
     claim: Annotated[str | None, typer.Option("--claim", help="Only verdicts on this claim (id or key).")] = None,
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Only this reviewer's verdicts.")] = None,
     label: Annotated[str | None, typer.Option("--label", help="Only this label.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 100,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many (0: all).")] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (keys in docs/logging.md).")] = False,
 ) -> None:
     """List verdicts, oldest first."""
@@ -69,7 +69,7 @@ def list_(
     list_table("verdicts", ["id", "claim", "label", "value", "reviewer", "reviewed"],
                [[v.id, f"{v.claim_id}: {v.claim}", v.label,
                  f"{v.value:g}" + (f" ({v.worst:g}..{v.best:g})" if v.best is not None and v.worst is not None else "")
-                 if v.value is not None else None, v.reviewer, v.reviewed] for v in rows])
+                 if v.value is not None else None, v.reviewer, v.reviewed] for v in rows], rows.total)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ kept; timestamps are ISO 8601 UTC. The keys are documented in docs/logging.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -23,6 +23,30 @@ from claimtrack.models import (
     Statement,
     Verdict,
 )
+
+T = TypeVar("T")
+
+
+class Page(list[T]):
+    """Rows cut at --limit that know how many there are in all (`total`), for "showing N of M"."""
+
+    total: int = 0
+
+
+def _cut(session: Session, query: Any, limit: int | None) -> tuple[list[Any], int]:
+    """The query's objects up to `limit` (0 or None: all of them) and how many it has in all."""
+    rows = list(session.scalars(query.limit(limit or None)))
+    if limit and len(rows) == limit:
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    else:
+        total = len(rows)
+    return rows, total
+
+
+def _page(rows: list[T], total: int) -> Page[T]:
+    page = Page(rows)
+    page.total = total
+    return page
 
 
 def _date(value: PartialDate | None) -> str | None:
@@ -86,10 +110,10 @@ def actor_view(session: Session, actor: Actor) -> ActorView:
 
 
 def list_actors(session: Session, *, kind: str | None = None, name: str | None = None,
-                include_merged: bool = False, limit: int = 100) -> list[ActorRow]:
+                include_merged: bool = False, limit: int | None = 100) -> Page[ActorRow]:
     from claimtrack.normalize import normalize_name
 
-    query = select(Actor).order_by(Actor.name, Actor.id).limit(limit)
+    query = select(Actor).order_by(Actor.name, Actor.id)
     if kind:
         query = query.where(Actor.kind == kind)
     if not include_merged:
@@ -97,12 +121,12 @@ def list_actors(session: Session, *, kind: str | None = None, name: str | None =
     if name:
         pattern = "%" + normalize_name(name) + "%"
         query = query.where(Actor.id.in_(select(ActorAlias.actor_id).where(ActorAlias.normalized.like(pattern))))
-    actors = list(session.scalars(query))
+    actors, total = _cut(session, query, limit)
     counts = dict(session.execute(
         select(Statement.speaker_id, func.count(Statement.id))
         .where(Statement.speaker_id.in_([a.id for a in actors])).group_by(Statement.speaker_id)).all())
-    return [ActorRow(a.id, a.name, a.kind, [x.alias for x in a.aliases], counts.get(a.id, 0), a.merged_into_id)
-            for a in actors]
+    return _page([ActorRow(a.id, a.name, a.kind, [x.alias for x in a.aliases], counts.get(a.id, 0),
+                           a.merged_into_id) for a in actors], total)
 
 
 # --------------------------------------------------------------------------- documents
@@ -165,12 +189,13 @@ class DocumentRow:
     hops: int
 
 
-def list_documents(session: Session, *, outlet: Actor | None = None, limit: int = 100) -> list[DocumentRow]:
-    query = select(Document).order_by(Document.published_on.desc(), Document.id.desc()).limit(limit)
+def list_documents(session: Session, *, outlet: Actor | None = None, limit: int | None = 100) -> Page[DocumentRow]:
+    query = select(Document).order_by(Document.published_on.desc(), Document.id.desc())
     if outlet is not None:
         query = query.where(Document.outlet_id == outlet.id)
-    return [DocumentRow(d.id, _name(d.outlet), d.title, d.url, _date(d.published), len(d.hops))
-            for d in session.scalars(query)]
+    documents, total = _cut(session, query, limit)
+    return _page([DocumentRow(d.id, _name(d.outlet), d.title, d.url, _date(d.published), len(d.hops))
+                  for d in documents], total)
 
 
 # --------------------------------------------------------------------------- statements
@@ -262,15 +287,16 @@ def verdict_view(v: Verdict) -> VerdictView:
 
 
 def list_verdicts(session: Session, *, claim: Claim | None = None, reviewer: Actor | None = None,
-                  label: str | None = None, limit: int = 100) -> list[VerdictView]:
-    query = select(Verdict).order_by(Verdict.id).limit(limit)
+                  label: str | None = None, limit: int | None = 100) -> Page[VerdictView]:
+    query = select(Verdict).order_by(Verdict.id)
     if claim is not None:
         query = query.where(Verdict.claim_id == claim.id)
     if reviewer is not None:
         query = query.where(Verdict.reviewer_id == reviewer.id)
     if label:
         query = query.where(func.lower(Verdict.label) == label.strip().lower())
-    return [verdict_view(v) for v in session.scalars(query)]
+    verdicts, total = _cut(session, query, limit)
+    return _page([verdict_view(v) for v in verdicts], total)
 
 
 @dataclass
@@ -329,11 +355,11 @@ class ClaimRow:
     verdicts: int
 
 
-def list_claims(session: Session, *, limit: int = 100) -> list[ClaimRow]:
-    claims = list(session.scalars(select(Claim).order_by(Claim.id).limit(limit)))
+def list_claims(session: Session, *, limit: int | None = 100) -> Page[ClaimRow]:
+    claims, total = _cut(session, select(Claim).order_by(Claim.id), limit)
     ids = [c.id for c in claims]
     st = dict(session.execute(select(Statement.claim_id, func.count(Statement.id))
                               .where(Statement.claim_id.in_(ids)).group_by(Statement.claim_id)).all())
     vd = dict(session.execute(select(Verdict.claim_id, func.count(Verdict.id))
                               .where(Verdict.claim_id.in_(ids)).group_by(Verdict.claim_id)).all())
-    return [ClaimRow(c.id, c.text, st.get(c.id, 0), vd.get(c.id, 0)) for c in claims]
+    return _page([ClaimRow(c.id, c.text, st.get(c.id, 0), vd.get(c.id, 0)) for c in claims], total)

@@ -73,7 +73,7 @@ def _survivors(session: Session, alias_ids: list[int]) -> dict[int, int]:
     return {alias_id: merged_into or actor_id for alias_id, actor_id, merged_into in rows}
 
 
-def search(session: Session, query: str, filters: SearchFilters | None = None, *, limit: int = 20) -> list[SearchHit]:
+def search(session: Session, query: str, filters: SearchFilters | None = None, *, limit: int | None = 20) -> list[SearchHit]:
     """The best `limit` hits for `query`, best first; [] when the query has no words.
 
     Ranked in SQL over a bounded candidate set, then only the page is loaded: a statement is a

@@ -147,7 +147,7 @@ def test_conflicts_filters(cli, database):
     (("--since", "2021-13"), "not a real date"),
     (("--claim", "999"), "claim '999' not found"),
     (("--speaker", "Nobody Here"), "no actor named 'Nobody Here'"),
-    (("--limit", "0"), "--limit"),
+    (("--limit", "-1"), "--limit"),
 ])
 def test_conflicts_bad_input(cli, database, snapshot, args, message):
     with database.write() as s:

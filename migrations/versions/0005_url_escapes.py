@@ -10,6 +10,7 @@ are brought to that form here; a value whose new form another document already h
 it was (the two rows are one page, logged twice; the newer spelling finds the other one).
 Keys built from URLs (`url:…`, `claimreview:…`) are identifiers and are not touched: the code
 keeps building them in the old form. The functions below are frozen copies, not the app's.
+Rewritten rows change their row hashes, so a `rehash` event records them (see 0004).
 """
 from __future__ import annotations
 
@@ -56,8 +57,9 @@ def _legacy(url: str) -> str:
     return urlunsplit(("https", netloc, path, query, ""))
 
 
-def _rewrite(compute) -> None:  # noqa: ANN001
+def _rewrite(compute, reason: str) -> None:  # noqa: ANN001
     connection = op.get_bind()
+    changed = False
     rows = connection.execute(sa.select(documents.c.id, documents.c.url, documents.c.url_normalized)
                               .where(documents.c.url_normalized.is_not(None))).all()
     taken = {row.url_normalized for row in rows}
@@ -72,11 +74,17 @@ def _rewrite(compute) -> None:  # noqa: ANN001
             taken.discard(row.url_normalized)
             taken.add(value)
             connection.execute(documents.update().where(documents.c.id == row.id).values(url_normalized=value))
+            changed = True
+    if changed:
+        # rewritten rows get new row hashes; record them so `log verify` checks them from here on
+        from claimtrack.services.rowtrack import record_rehash
+
+        record_rehash(connection, reason=reason, tables=["documents"])
 
 
 def upgrade() -> None:
-    _rewrite(lambda row: _canonical(row.url_normalized))
+    _rewrite(lambda row: _canonical(row.url_normalized), "0005: documents.url_normalized escapes in RFC 3986 form")
 
 
 def downgrade() -> None:
-    _rewrite(lambda row: _legacy(row.url))
+    _rewrite(lambda row: _legacy(row.url), "0005 downgrade: documents.url_normalized as before")

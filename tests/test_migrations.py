@@ -121,7 +121,7 @@ def test_0005_writes_stored_url_escapes_in_one_form(db_url):
     """A document stored with lower-case escapes gets the new normal form; down restores the old."""
     from claimtrack.normalize import normalize_url
 
-    downgrade(db_url, "0004_row_hashes")
+    downgrade(db_url, "0004_row_hashes", yes_drop_data=True)
     engine = create_engine(db_url, poolclass=NullPool)
     url = "https://www.example.org/caf%c3%a9/%7euser?b=2&a=1"
     old = normalize_url(url, canonical_escapes=False)
@@ -133,7 +133,7 @@ def test_0005_writes_stored_url_escapes_in_one_form(db_url):
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT url_normalized FROM documents")).scalar()
     assert stored == normalize_url(url) == "https://example.org/caf%C3%A9/~user?a=1&b=2"
-    downgrade(db_url, "0004_row_hashes")
+    downgrade(db_url, "0004_row_hashes", yes_drop_data=True)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT url_normalized FROM documents")).scalar() == old
     engine.dispose()

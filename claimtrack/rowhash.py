@@ -192,6 +192,10 @@ class RowEncoder:
         self._normalizers = [
             _json_text if kind == "json" and json_as_text else _NORMALIZERS[kind] for kind in kinds
         ]
+        #: the Python type a column's values already have when no normalizing is needed
+        #: (text as str, integers as int): those skip the normalizer call, the common case
+        self._as_is: list[type | None] = [{"text": str, "int": int}.get(kind) for kind in kinds]
+        self._columns = list(zip(names, self._as_is, self._normalizers, strict=True))
         self._prefix = (PREFIX + table.name + "\n").encode("utf-8")
         self._defaults = {}
         for column in table.columns:
@@ -201,13 +205,16 @@ class RowEncoder:
 
     def hash_values(self, values: Sequence[Any]) -> bytes:
         """The row hash (32 bytes) of one row's values, in `column_names` order."""
+        if len(values) != len(self._columns):
+            raise ValueError(f"{self.table_name}: {len(values)} values for {len(self._columns)} columns")
         obj = {}
-        for name, normalize, value in zip(self.column_names, self._normalizers, values, strict=True):
+        for (name, as_is, normalize), value in zip(self._columns, values):
             if value is None:
                 continue
-            value = normalize(value)
-            if value is None:
-                continue
+            if type(value) is not as_is:
+                value = normalize(value)
+                if value is None:
+                    continue
             obj[name] = value
         text = _encode(obj)
         return hashlib.sha256(self._prefix + text.encode("utf-8", "surrogatepass")).digest()

@@ -83,7 +83,9 @@ def test_accept_an_unknown_name_asks_for_new_and_vague_sources_become_anonymous(
     assert refused.exit_code == 1 and "no actor named 'Regional Environment Office'" in refused.stderr
     assert snapshot() == before
     stored.ok("suggest", "accept", str(office["id"]), "--speaker", "Regional Environment Office", "--new",
-              "--claim", "The environment office approved the surveys")
+              "--claim", "The environment office approved the surveys", "--via", "AFP")
+    doc = stored.json("document", "show", URL)
+    assert [h["via_actor"] for h in doc["hops"]] == [None, "AFP"]
 
 
 def test_reject_and_bad_numbers_write_nothing(stored: Any, snapshot: Any):

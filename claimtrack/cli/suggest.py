@@ -96,7 +96,8 @@ def accept(
     anonymous: Annotated[str | None, typer.Option("--anonymous", help="An unnamed speaker: 'a former ally'.")] = None,
     quote: Annotated[str | None, typer.Option("--quote", help="The words to record, if fewer than the "
                                                                "suggested content (checked against the text).")] = None,
-    new: Annotated[bool, typer.Option("--new", help="Create the speaker if no actor has that name.")] = False,
+    via: Annotated[str | None, typer.Option("--via", help="Who the document relied on: 'AFP', 'local media'.")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Create the speaker (or --via) if no actor has that name.")] = False,
 ) -> None:
     """Accept a suggestion: it becomes an ordinary statement reported by its document (one hop).
 
@@ -111,7 +112,7 @@ def accept(
 
     with write_session(ctx) as session:
         s = accept_suggestion(session, suggestion, claim=claim, stance=stance, speaker=speaker,
-                              anonymous=anonymous, quote=quote, create=new)
+                              anonymous=anonymous, quote=quote, via=via, create=new)
         statement_id, claim_id = s.statement_id, (s.statement_id and _claim_of(session, s.statement_id))
     from claimtrack.cli.objects import say
 

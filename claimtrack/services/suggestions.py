@@ -182,6 +182,7 @@ def accept_suggestion(
     speaker: str | None = None,
     anonymous: str | None = None,
     quote: str | None = None,
+    via: str | None = None,
     create: bool = False,
 ) -> Suggestion:
     """Make the suggestion an ordinary statement (and its hop in the document), in this transaction."""
@@ -227,7 +228,12 @@ def accept_suggestion(
     )
     document = session.get(Document, s.document_id)
     assert document is not None
-    add_hop(session, document=document, statement=statement, quote=quote)
+    via_actor = None
+    if via and via.strip():  # the document relied on an agency or outlet: "AFP", "local media"
+        from claimtrack.services.logging import guess_via_kind
+
+        via_actor = resolve_actor(session, via, create=create, kind=guess_via_kind(via))
+    add_hop(session, document=document, statement=statement, quote=quote, via_actor=via_actor)
     before = snapshot(s)
     from claimtrack.models import utcnow
 

@@ -14,7 +14,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rich.console import Console
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,9 +28,12 @@ REPORTS = [
 
 
 def tour_section(tour: object, renderer: object, name: str, title: str) -> None:
-    console = Console(record=True, width=WIDTH, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    from claimtrack.reports.common import svg_format
+    from claimtrack.reports.text import make_console
+
+    console = make_console(record=True, width=WIDTH, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     renderer(tour, console)  # type: ignore[operator]
-    console.save_svg(str(DOCS / name), title=title)
+    console.save_svg(str(DOCS / name), title=title, code_format=svg_format())  # no remote font
     print(f"wrote docs/{name}")
 
 

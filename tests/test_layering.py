@@ -47,11 +47,15 @@ def test_imports_point_one_way(path: Path):
         assert top != "click", f"{path.name}: import Typer, not click"
         if top == "typer":
             assert layer == "cli", f"{path}: only cli/ may import Typer"
+        if top in ("starlette", "uvicorn"):
+            assert layer in ("cli", "web"), f"{path}: only cli/ and web/ may import the web framework"
         if top == "rich":
             assert layer in ("cli", "reports"), f"{path}: only cli/ and reports/ may import Rich"
         if name.startswith("claimtrack."):
             target = name.split(".")[1]
             if layer != "cli":
                 assert target != "cli", f"{path}: imports the CLI (upward)"
+            if target == "web":  # the web view sits beside the CLI, above reports and queries
+                assert layer in ("cli", "web"), f"{path}: imports the web view (upward)"
             if layer in BASE_MODULES:
                 assert target not in MIDDLE, f"{path}: the base layer imports {name} (upward)"

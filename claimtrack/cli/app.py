@@ -28,6 +28,7 @@ from claimtrack.cli import (
     log,
     report,
     search,
+    serve,
     statement,
     stats,
     suggest,
@@ -105,7 +106,7 @@ def root(
 
 
 for module in (db, stats, actor, document, claim, statement, hop, verdict, log, search,
-               conflicts, report, chain, audit, transfer, history, edit, demo, extract, suggest):
+               conflicts, report, chain, audit, transfer, history, edit, demo, extract, suggest, serve):
     module.register(app)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -34,6 +35,10 @@ def audit(
                                                               "worse exists ('never': always exit 0).")] = FailOn.ERROR,
     show_all: Annotated[bool, typer.Option("--all", help="Also list acknowledged problems.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON list (keys in docs/chains-and-audit.md).")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the problems as Markdown.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", help="Also write the audit to FILE.html (findings "
+                                                "with the objects they involve) or FILE.svg.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --output file when it exists.")] = False,
 ) -> None:
     """Audit attribution chains: unattributed, vague and anonymous sources, chains without a
     primary source, impossible dates, circular citation, echoes, quote drift, quotes missing
@@ -45,6 +50,11 @@ def audit(
     if ctx.invoked_subcommand is not None:
         return
     from claimtrack.checks import RULE_NAMES, Scope, failing, run_audit
+    from claimtrack.cli.report import check_output_path
+
+    if json_output and markdown:
+        raise typer.BadParameter("choose one of --json and --markdown", param_hint="'--json' / '--markdown'")
+    check_output_path(ctx, output, force)
     from claimtrack.queries.lookup import get_claim, get_document
 
     for name in rule or []:
@@ -65,6 +75,12 @@ def audit(
             coverage = quote_coverage(session, scope).sentence()
     if json_output:
         _stream_json(p.as_dict() for p in problems if show_all or not p.acknowledged)
+    elif markdown:
+        import sys
+
+        from claimtrack.reports.audit_view import audit_markdown
+
+        sys.stdout.write(audit_markdown(problems, show_all=show_all))
     else:
         from claimtrack.cli.output import console
         from claimtrack.reports.audit_view import render_audit
@@ -73,12 +89,24 @@ def audit(
     if coverage:  # on stderr with --json, so stdout stays one JSON list
         from claimtrack.cli.objects import say
 
-        if json_output:
+        if json_output or markdown:
             import sys
 
             print(coverage, file=sys.stderr)
         else:
             say(coverage)
+    if output is not None:
+        from claimtrack.cli.output import err_console
+        from claimtrack.cli.report import _protected
+        from claimtrack.outfiles import output_path
+        from claimtrack.reports.audit_view import audit_renderables
+        from claimtrack.reports.common import export
+        from claimtrack.reports.html import audit_html
+
+        with output_path(output, force=force, protect=_protected(ctx)) as partial:
+            export(lambda: audit_renderables(problems, show_all=show_all),
+                   lambda: audit_html(problems, show_all=show_all), partial, "claimtrack · audit")
+        err_console.print(f"Wrote {output}")
     if fail_on is not FailOn.NEVER and failing(problems, fail_on.value):
         raise typer.Exit(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -44,29 +45,30 @@ def chain(
         help="document:ID, statement:ID (id or key), hop:ID (its document), a document URL, "
              "or a bare id/key meaning a document.", show_default=False)],
     json_output: Annotated[bool, typer.Option("--json", help="Print the chain as JSON (keys in docs/chains-and-audit.md).")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the chain as Markdown (nested bullets).")] = False,
+    output: Annotated[Path | None, typer.Option("--output", help="Also write the chain to FILE.html (a page with "
+                                                "the chain as nested lists) or FILE.svg (a terminal picture).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --output file when it exists.")] = False,
 ) -> None:
     """Show an attribution chain as a tree: from a document, every statement it carries traced
     back hop by hop to the primary source (or to where the trail goes cold); from a statement,
     forward to every document that carries it. Circular citations are cut and reported."""
     from dataclasses import asdict
 
+    from claimtrack.cli.report import check_output_path, deliver
     from claimtrack.queries.chains import document_chain, statement_chain
 
+    check_output_path(ctx, output, force)
     with read_session(ctx) as session:
         kind, ident = _resolve(session, target)
         data: Any = document_chain(session, ident) if kind == "document" else statement_chain(session, ident)
-    if json_output:
-        from claimtrack.cli.output import emit_json
+    from claimtrack.reports.chain_tree import chain_markdown, chain_renderables
+    from claimtrack.reports.html import chain_html
 
-        emit_json({"kind": kind, **asdict(data)})
-        return
-    from claimtrack.cli.output import console
-    from claimtrack.reports.chain_tree import render_document_chain, render_statement_chain
-
-    if kind == "document":
-        render_document_chain(data, console)
-    else:
-        render_statement_chain(data, console)
+    deliver(json_data=lambda: {"kind": kind, **asdict(data)}, renderables=lambda: chain_renderables(data),
+            markdown_text=lambda: chain_markdown(kind, data), as_json=json_output, markdown=markdown,
+            output=output, ctx=ctx, force=force, title=f"claimtrack · chain of {kind} {ident}",
+            html=lambda: chain_html(kind, data))
 
 
 def register(app: typer.Typer) -> None:

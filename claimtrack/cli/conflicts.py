@@ -72,6 +72,7 @@ def conflicts(
         conflicts_markdown,
         conflicts_renderables,
     )
+    from claimtrack.reports.html import conflicts_html
 
     since_date = parse_optional_date(since, "--since")
     with read_session(ctx) as session:
@@ -85,7 +86,7 @@ def conflicts(
         renderables=lambda: conflicts_renderables(result),
         markdown_text=lambda: conflicts_markdown(result),
         as_json=as_json, markdown=markdown, output=output, ctx=ctx, force=force, title="claimtrack conflicts",
-        notes=conflict_notes(result),
+        notes=conflict_notes(result), html=lambda: conflicts_html(result, kind=", ".join(kinds) if kinds else None),
     )
 
 

@@ -49,7 +49,8 @@ def check_output_path(ctx: typer.Context, output: Path | None, force: bool = Fal
 
 def deliver(*, json_data: Callable[[], Any], renderables: Callable[[], list[Any]], markdown_text: Callable[[], str],
             as_json: bool, markdown: bool, output: Path | None, title: str, notes: list[str] | None = None,
-            ctx: typer.Context | None = None, force: bool = False) -> None:
+            ctx: typer.Context | None = None, force: bool = False,
+            html: Callable[[], str] | None = None) -> None:
     """Print a report in the chosen form, and export it when asked."""
     from claimtrack.cli.output import console, emit_json, err_console
 
@@ -58,7 +59,7 @@ def deliver(*, json_data: Callable[[], Any], renderables: Callable[[], list[Any]
     if as_json:
         emit_json(json_data())
         for note in notes or []:
-            err_console.print(note, highlight=False, markup=False, soft_wrap=True)
+            err_console.print(note, soft_wrap=True)
     elif markdown:
         sys.stdout.write(markdown_text())
     else:
@@ -70,8 +71,8 @@ def deliver(*, json_data: Callable[[], Any], renderables: Callable[[], list[Any]
 
         # written beside the target and renamed: a failed export never leaves a truncated file
         with output_path(output, force=force, protect=_protected(ctx) if ctx is not None else ()) as partial:
-            export(renderables(), partial, title)
-        err_console.print(f"Wrote {output}", highlight=False, markup=False)
+            export(renderables, html, partial, title)
+        err_console.print(f"Wrote {output}")
 
 
 @report_app.command("claim")
@@ -89,6 +90,7 @@ def report_claim(
     check_output_path(ctx, output, force)
     from claimtrack.queries.lookup import get_claim
     from claimtrack.queries.reports import claim_report
+    from claimtrack.reports.html import claim_html
     from claimtrack.reports.views import claim_markdown, claim_renderables
 
     with read_session(ctx) as session:
@@ -96,7 +98,7 @@ def report_claim(
     deliver(json_data=report.to_dict, renderables=lambda: claim_renderables(report),
             markdown_text=lambda: claim_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title=f"claimtrack · claim {report.claim.id}")
+            title=f"claimtrack · claim {report.claim.id}", html=lambda: claim_html(report))
 
 
 @report_app.command("speaker")
@@ -113,6 +115,7 @@ def report_speaker(
     check_output_path(ctx, output, force)
     from claimtrack.cli.objects import actor_ref
     from claimtrack.queries.reports import speaker_report
+    from claimtrack.reports.html import speaker_html
     from claimtrack.reports.views import speaker_markdown, speaker_renderables
 
     with read_session(ctx) as session:
@@ -120,7 +123,7 @@ def report_speaker(
     deliver(json_data=report.to_dict, renderables=lambda: speaker_renderables(report),
             markdown_text=lambda: speaker_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title=f"claimtrack · {report.actor.name}")
+            title=f"claimtrack · {report.actor.name}", html=lambda: speaker_html(report))
 
 
 @report_app.command("outlet")
@@ -137,6 +140,7 @@ def report_outlet(
     check_output_path(ctx, output, force)
     from claimtrack.cli.objects import actor_ref
     from claimtrack.queries.reports import outlet_report
+    from claimtrack.reports.html import outlet_html
     from claimtrack.reports.views import outlet_markdown, outlet_renderables
 
     with read_session(ctx) as session:
@@ -144,7 +148,7 @@ def report_outlet(
     deliver(json_data=report.to_dict, renderables=lambda: outlet_renderables(report),
             markdown_text=lambda: outlet_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title=f"claimtrack · {report.actor.name}")
+            title=f"claimtrack · {report.actor.name}", html=lambda: outlet_html(report))
 
 
 @report_app.command("timeline")
@@ -164,6 +168,7 @@ def report_timeline(
     from claimtrack.dates import parse_optional_date
     from claimtrack.queries.lookup import get_claim
     from claimtrack.queries.reports import timeline
+    from claimtrack.reports.html import timeline_html
     from claimtrack.reports.views import timeline_markdown, timeline_notes, timeline_renderables
 
     since_date = parse_optional_date(since, "--since")
@@ -173,7 +178,7 @@ def report_timeline(
     deliver(json_data=report.to_dict, renderables=lambda: timeline_renderables(report),
             markdown_text=lambda: timeline_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title="claimtrack · timeline", notes=timeline_notes(report))
+            title="claimtrack · timeline", notes=timeline_notes(report), html=lambda: timeline_html(report))
 
 
 def register(app: typer.Typer) -> None:

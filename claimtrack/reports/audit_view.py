@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -61,14 +61,39 @@ def rule_counts_table(problems: Sequence[Problem]) -> Table:
     return table
 
 
-def render_audit(problems: Sequence[Problem], console: Console, *, show_all: bool = False) -> None:
+def audit_renderables(problems: Sequence[Problem], *, show_all: bool = False) -> list[RenderableType]:
     """Problems (acknowledged ones only with `show_all`), a count per rule, and a summary line."""
     shown = [p for p in problems if show_all or not p.acknowledged]
+    parts: list[RenderableType] = []
     if shown:
-        for problem in shown:
-            console.print(problem_text(problem))
-        console.print()
-        console.print(rule_counts_table(problems))
+        parts += [problem_text(problem) for problem in shown]
+        parts += [Text(""), rule_counts_table(problems)]
     else:
-        console.print(Text("No open problems: every chain is attributed, dated and traced.", style="green"))
-    console.print(summary_line(problems, len(shown)))
+        parts.append(Text("No open problems: every chain is attributed, dated and traced.", style="green"))
+    parts.append(summary_line(problems, len(shown)))
+    return parts
+
+
+def render_audit(problems: Sequence[Problem], console: Console, *, show_all: bool = False) -> None:
+    """Print `audit_renderables` (one at a time: a whole-archive audit has many problems)."""
+    for part in audit_renderables(problems, show_all=show_all):
+        console.print(part)
+
+
+def audit_markdown(problems: Sequence[Problem], *, show_all: bool = False) -> str:
+    """The audit as Markdown: one bullet per problem (severity, rule, key, sentence), then counts."""
+    from claimtrack.display import md
+
+    shown_problems = [p for p in problems if show_all or not p.acknowledged]
+    lines = ["# Audit", "", md(summary_line(problems, len(shown_problems)).plain), ""]
+    for p in shown_problems:
+        lines.append(f"- **{p.severity.upper()}** {p.rule} {md(p.key)}  ")
+        lines.append(f"  {md(p.message)}" + (f"  \n  _acknowledged: {md(p.ack_reason)}_" if p.acknowledged else ""))
+    if shown_problems:
+        counts = Counter((p.rule, p.acknowledged) for p in problems)
+        lines += ["", "| rule | open | acknowledged |", "|---|---|---|"]
+        lines += [f"| {rule} | {counts[(rule, False)]} | {counts[(rule, True)]} |" for rule in RULE_NAMES
+                  if counts[(rule, False)] or counts[(rule, True)]]
+    else:
+        lines.append("No open problems: every chain is attributed, dated and traced.")
+    return "\n".join(lines) + "\n"

@@ -182,3 +182,38 @@ def render_statement_chain(chain: StatementChain, console: Console) -> None:
     console.print(statement_tree(chain))
     for cycle in chain.cycles:
         console.print(Text(f"circular citation among hops {' → '.join(map(str, cycle))}", style="bold red"))
+
+
+def tree_markdown(tree: Tree, depth: int = 0) -> list[str]:
+    """A tree as nested Markdown bullets, from the very labels the terminal shows (their user
+    text is already `shown`, so only Markdown's punctuation is escaped here)."""
+    from claimtrack.display import md_escape
+
+    label = tree.label
+    plain = label.plain if isinstance(label, Text) else str(label)
+    first, *rest = plain.split("\n")
+    indent = "  " * depth
+    lines = [f"{indent}- {md_escape(first)}"] + [f"{indent}  {md_escape(line)}  " for line in rest]
+    if rest:
+        lines[0] += "  "
+    for child in tree.children:
+        lines += tree_markdown(child, depth + 1)
+    return lines
+
+
+def chain_markdown(kind: str, chain: DocumentChain | StatementChain) -> str:
+    """`claimtrack chain --markdown`: the tree as nested bullets, then any circular citation."""
+    if isinstance(chain, DocumentChain):
+        title, tree = f"# Attribution chain of document {chain.document.id}", document_tree(chain)
+    else:
+        title, tree = f"# Attribution chain of statement {chain.statement.id}", statement_tree(chain)
+    lines = [title, "", *tree_markdown(tree), ""]
+    lines += [f"- **circular citation** among hops {' → '.join(map(str, c))}" for c in chain.cycles]
+    return "\n".join(lines) + "\n"
+
+
+def chain_renderables(chain: DocumentChain | StatementChain) -> list[Tree | Text]:
+    """The tree and its circular-citation lines, as printed (and exported to SVG)."""
+    parts: list[Tree | Text] = [document_tree(chain) if isinstance(chain, DocumentChain) else statement_tree(chain)]
+    parts += [Text(f"circular citation among hops {' → '.join(map(str, c))}", style="bold red") for c in chain.cycles]
+    return parts

@@ -7,7 +7,7 @@ them; the same data gives `--json`.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -140,15 +140,40 @@ def escape_md(text: str | None) -> str:
     return md(text)
 
 
-def export(renderables: Iterable[RenderableType], path: Path, title: str) -> None:
-    """Write the renderables as a standalone HTML or SVG file (Rich's recording console)."""
+def svg_format() -> str:
+    """Rich's SVG template without its remote font: the picture uses the reader's own monospace
+    fonts, so opening it fetches nothing (Rich's template loads Fira Code from a CDN)."""
+    import re
+
+    from rich._export_format import CONSOLE_SVG_FORMAT
+
+    without_fonts = re.sub(r"@font-face \{\{.*?\}\}\s*", "", CONSOLE_SVG_FORMAT, flags=re.DOTALL)
+    return without_fonts.replace("font-family: Fira Code, monospace;",
+                                 "font-family: ui-monospace, Menlo, 'DejaVu Sans Mono', Consolas, monospace;")
+
+
+def export_svg(renderables: Iterable[RenderableType], title: str) -> str:
+    """The renderables as a terminal-style SVG picture (for slides), embedding nothing remote."""
     console = make_console(record=True, width=EXPORT_WIDTH, file=io.StringIO(), color_system="truecolor")
     for renderable in renderables:
         console.print(renderable)
-    if path.suffix.lower() == ".svg":
-        console.save_svg(str(path), title=s(title))
+    return console.export_svg(title=s(title), code_format=svg_format())
+
+
+def export(renderables: Callable[[], Iterable[RenderableType]], html: Callable[[], str] | None, path: Path,
+           title: str) -> None:
+    """Write FILE.html (a standalone page from the templates) or FILE.svg (a terminal picture)."""
+    if path.suffix.lower() == ".svg" or html is None:
+        text = export_svg(renderables(), title)
     else:
-        console.save_html(str(path))
+        text = html()
+    _write(path, text)
+
+
+def _write(path: Path, text: str) -> None:
+    # the CLI passes the temporary path of claimtrack.outfiles.output_path (refusal of existing
+    # files, the database and the input, temp + rename); this only writes the bytes
+    path.write_text(text, encoding="utf-8")
 
 
 EXPORT_SUFFIXES = (".html", ".htm", ".svg")

@@ -1,0 +1,1 @@
+"""The read-only web view (`claimtrack serve`): Starlette routes over the report view models."""

@@ -183,18 +183,28 @@ def importer_available() -> str | None:
 
 
 def run_child(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
-    """(wall seconds, peak RSS in MB, exit code, stderr tail) of one child process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    # wait4 gives this child's own rusage (RUSAGE_CHILDREN would mix in every earlier child)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    out = process.stdout.read().decode(errors="replace") if process.stdout else ""
-    err = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    rss_mb = usage.ru_maxrss // 1024  # kilobytes on Linux
-    run_child.cpu_seconds = usage.ru_utime + usage.ru_stime  # type: ignore[attr-defined]
-    return elapsed, rss_mb, process.returncode, (err or out)[-800:]
+    """(wall seconds, peak RSS in MB, exit code, stderr tail) of one child process.
+
+    The child is started by bench/childrss.py, a small process of its own: started from this
+    one, its peak RSS would include ours (Linux keeps `ru_maxrss` across exec; see childrss.py).
+    Output goes to temporary files, not pipes, so a chatty child cannot block on a full pipe.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="ct-bench-") as folder:
+        report = Path(folder) / "rusage.json"
+        with open(Path(folder) / "out", "w+b") as out, open(Path(folder) / "err", "w+b") as err:
+            subprocess.run([sys.executable, str(HERE / "childrss.py"), str(report), *command],
+                           stdout=out, stderr=err, env=env, check=False)
+            out.seek(0)
+            err.seek(0)
+            stdout = out.read().decode(errors="replace")
+            stderr = err.read().decode(errors="replace")
+        if not report.exists():
+            return 0.0, 0, 1, (stderr or stdout)[-800:]
+        usage = json.loads(report.read_text(encoding="utf-8"))
+    run_child.cpu_seconds = usage["cpu"]  # type: ignore[attr-defined]
+    return usage["wall"], usage["maxrss_kb"] // 1024, usage["exit"], (stderr or stdout)[-800:]
 
 
 def part_import(args: argparse.Namespace, results: Results, backend: str) -> None:

@@ -58,6 +58,8 @@ MAX_MAP_ENTRIES = 300_000
 MAX_FAILURES = 10_000
 #: values per IN (...) lookup
 LOOKUP_BATCH = 2_000
+#: parsed dates kept (bulk files repeat the same few thousand dates); the cache starts over when full
+DATE_CACHE_ENTRIES = 50_000
 
 #: tables in the order their rows are inserted (parents first)
 TABLE_ORDER = (
@@ -190,7 +192,7 @@ def _date(record: dict[str, Any], field: str, *, not_future: bool = False) -> Pa
         parsed = parse_date(value, field, not_after=_today() if not_future else None)
     except InvalidInput as exc:
         raise RecordError(str(exc)) from None
-    if len(_DATE_CACHE) > 50_000:
+    if len(_DATE_CACHE) >= DATE_CACHE_ENTRIES:
         _DATE_CACHE.clear()
     _DATE_CACHE[(value, not_future)] = parsed
     return parsed

@@ -607,6 +607,19 @@ class Acknowledgement(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AuditMark(Base):
+    """How far one user's `audit --since-last` has read the change log: the last event it covered.
+
+    Bookkeeping, not part of the record (no event is logged for it): an incremental audit reads
+    the events after `event_id` to find what changed since."""
+
+    __tablename__ = "audit_marks"
+
+    user: Mapped[str] = mapped_column(String(200), primary_key=True)
+    event_id: Mapped[int] = mapped_column(Integer)
+    audited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class DatabaseIdentity(Base):
     """This database's one identity: a UUID made when the schema was created, so that exports
     of two databases (PROV identifiers) never collide when merged."""

@@ -132,11 +132,14 @@ class Scope:
     # not re-run a rule over the whole database
     statement_id: int | None = None
     hop_id: int | None = None
+    # several claims: what `audit --since-last` re-checks (the claims that changed)
+    claim_ids: frozenset[int] | None = None
 
     @property
     def whole(self) -> bool:
         """True when nothing narrows the audit."""
-        return self.claim_id is None and self.document_id is None and self.statement_id is None and self.hop_id is None
+        return (self.claim_id is None and self.document_id is None and self.statement_id is None
+                and self.hop_id is None and self.claim_ids is None)
 
 
 def scope_for_key(key: str) -> Scope | None:

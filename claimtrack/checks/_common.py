@@ -31,6 +31,8 @@ def scope_statements(query: Any, scope: Scope) -> Any:
     query = query.where(Statement.status == "normal")
     if scope.claim_id is not None:
         query = query.where(Statement.claim_id == scope.claim_id)
+    if scope.claim_ids is not None:
+        query = query.where(Statement.claim_id.in_(sorted(scope.claim_ids)))
     if scope.document_id is not None:
         query = query.where(Statement.id.in_(select(Hop.statement_id).where(Hop.document_id == scope.document_id)))
     if scope.statement_id is not None:
@@ -45,6 +47,8 @@ def scope_hops(query: Any, scope: Scope) -> Any:
     query = query.where(Statement.status == "normal")
     if scope.claim_id is not None:
         query = query.where(Statement.claim_id == scope.claim_id)
+    if scope.claim_ids is not None:
+        query = query.where(Statement.claim_id.in_(sorted(scope.claim_ids)))
     if scope.document_id is not None:
         query = query.where(Hop.document_id == scope.document_id)
     if scope.statement_id is not None:

@@ -39,6 +39,9 @@ def audit(
     output: Annotated[Path | None, typer.Option("--output", help="Also write the audit to FILE.html (findings "
                                                 "with the objects they involve) or FILE.svg.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the --output file when it exists.")] = False,
+    since_last: Annotated[bool, typer.Option("--since-last", help="Re-check only the claims changed since your last "
+                                             "--since-last audit (the first one checks everything), then remember "
+                                             "how far it got.")] = False,
 ) -> None:
     """Audit attribution chains: unattributed, vague and anonymous sources, chains without a
     primary source, impossible dates, circular citation, echoes, quote drift, quotes missing
@@ -61,18 +64,34 @@ def audit(
         if name not in RULE_NAMES:
             raise typer.BadParameter(f"unknown rule {name!r}; expected one of: {', '.join(RULE_NAMES)}",
                                      param_hint="--rule")
+    if since_last and (claim or document or rule):
+        raise typer.BadParameter("--since-last re-checks every rule on what changed; it cannot be combined "
+                                 "with --claim, --document or --rule", param_hint="--since-last")
 
+    head = None
     with read_session(ctx) as session:
-        scope = Scope(
-            claim_id=get_claim(session, claim).id if claim else None,
-            document_id=get_document(session, document).id if document else None,
-        )
-        problems = run_audit(session, scope, rule or None)
+        if since_last:
+            head, scope, note = _since_last(ctx, session)
+        else:
+            scope = Scope(
+                claim_id=get_claim(session, claim).id if claim else None,
+                document_id=get_document(session, document).id if document else None,
+            )
+        problems = [] if scope is None else run_audit(session, scope, rule or None)
         coverage = None
-        if not rule or "quote-not-in-document" in rule:
+        if scope is not None and (not rule or "quote-not-in-document" in rule):
             from claimtrack.checks.quote_text import quote_coverage
 
             coverage = quote_coverage(session, scope).sentence()
+    if head is not None:
+        from claimtrack.cli.context import app_context
+        from claimtrack.services.audit_marks import set_audit_mark
+
+        with write_session(ctx) as session:
+            set_audit_mark(session, app_context(ctx).database.user, head)
+        from claimtrack.cli.output import console, err_console
+
+        (err_console if json_output or markdown else console).print(note)
     if json_output:
         _stream_json(p.as_dict() for p in problems if show_all or not p.acknowledged)
     elif markdown:
@@ -109,6 +128,29 @@ def audit(
         err_console.print(f"Wrote {output}")
     if fail_on is not FailOn.NEVER and failing(problems, fail_on.value):
         raise typer.Exit(1)
+
+
+def _since_last(ctx: typer.Context, session: Any) -> tuple[int, Any, str]:
+    """(the newest event, the scope to audit or None for nothing, a one-line note) for --since-last."""
+    from claimtrack.checks import Scope
+    from claimtrack.checks.incremental import changed_claims, head_event_id
+    from claimtrack.cli.context import app_context
+    from claimtrack.services.audit_marks import audit_mark
+
+    head = head_event_id(session)
+    mark = audit_mark(session, app_context(ctx).database.user)
+    if mark is None:
+        return head, Scope(), f"First --since-last audit: checked everything (up to event {head})."
+    if mark >= head:
+        return head, None, f"Nothing changed since your last audit (event {mark})."
+    claims = changed_claims(session, mark, head)
+    events = f"event {head}" if head == mark + 1 else f"events {mark + 1}-{head}"
+    if claims is None:
+        return head, Scope(), f"Checked everything: {events} changed too much to narrow the audit."
+    if not claims:
+        return head, None, f"Nothing to re-check: {events} changed nothing the audit reads."
+    return head, Scope(claim_ids=frozenset(claims)), (
+        f"Re-checked {len(claims)} claim{'s' if len(claims) != 1 else ''} changed by {events}.")
 
 
 @audit_app.command("ack")

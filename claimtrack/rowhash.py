@@ -22,7 +22,7 @@ NULL columns are left out, so adding a nullable column (NULL in every existing r
 change any hash; any other change to a table's columns changes the encoding, and the migration
 that makes it must record a re-hash event (claimtrack.services.rowtrack.record_rehash).
 
-Every table of the model is covered except `events` itself (and `database_identity`). Pure functions, no session.
+Every table of the model is covered except `events` itself (and `database_identity`, `audit_marks`). Pure functions, no session.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 ENCODING_VERSION = 1
 PREFIX = f"claimtrack-row/{ENCODING_VERSION}\n"
 
-#: tables whose rows are not hashed: the log itself, and the database's identity (schema
-#: metadata written by a migration, not data anyone logs)
-UNTRACKED = frozenset({"events", "database_identity"})
+#: tables whose rows are not hashed: the log itself, the database's identity (schema
+#: metadata written by a migration, not data anyone logs), and how far each user's incremental
+#: audit has read the log (bookkeeping of a read, logged by no event)
+UNTRACKED = frozenset({"events", "database_identity", "audit_marks"})
 
 
 def tracked_tables() -> list[Table]:

@@ -94,6 +94,23 @@ def _precision_check(prefix: str) -> CheckConstraint:
     )
 
 
+def _status_checks() -> tuple[CheckConstraint, CheckConstraint]:
+    """A retirable record: normal, retracted or deprecated, and a retired one says why."""
+    return (
+        CheckConstraint(_in("status", StatementStatus), name="status"),
+        CheckConstraint("status = 'normal' OR status_reason IS NOT NULL", name="status_reason"),
+    )
+
+
+def _status_column() -> Mapped[str]:
+    # server_default too: bulk imports (COPY on PostgreSQL) name only the columns they fill
+    return mapped_column(String(20), default=StatementStatus.NORMAL.value, server_default=StatementStatus.NORMAL.value)
+
+
+def _version_column() -> Mapped[int]:
+    return mapped_column(Integer, default=1, server_default="1")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -187,6 +204,7 @@ class Affiliation(Base, PartialDateMixin):
         CheckConstraint("start_on IS NULL OR end_on IS NULL OR start_on <= end_on", name="start_before_end"),
         _precision_check("start"),
         _precision_check("end"),
+        *_status_checks(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -199,9 +217,14 @@ class Affiliation(Base, PartialDateMixin):
     end_on: Mapped[date | None] = mapped_column(Date)
     end_precision: Mapped[str | None] = mapped_column(String(10))
     end_approx: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = _status_column()
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = _version_column()
 
     actor: Mapped[Actor] = relationship(back_populates="affiliations", foreign_keys=[actor_id])
     organization: Mapped[Actor | None] = relationship(foreign_keys=[organization_id])
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
     @property
     def start(self) -> PartialDate | None:
@@ -231,6 +254,8 @@ class Document(Base, PartialDateMixin):
         CheckConstraint(_in("kind", DocumentKind), name="kind"),
         _precision_check("published"),
         Index("ix_documents_published_on", "published_on"),
+        *_status_checks(),
+        CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -250,9 +275,16 @@ class Document(Base, PartialDateMixin):
     archive_url: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = _status_column()
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    # a merged duplicate is kept (nothing is deleted) and points at the survivor
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    version: Mapped[int] = _version_column()
 
     outlet: Mapped[Actor | None] = relationship()
     hops: Mapped[list[Hop]] = relationship(back_populates="document", foreign_keys="Hop.document_id")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
     @property
     def published(self) -> PartialDate | None:
@@ -351,6 +383,8 @@ class Claim(Base):
         CheckConstraint(
             "(quantity_value IS NULL) = (quantity_subject IS NULL)", name="quantity_complete"
         ),
+        *_status_checks(),
+        CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -364,6 +398,10 @@ class Claim(Base):
     quantity_bound: Mapped[str | None] = mapped_column(String(20))
     quantity_unit: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = _status_column()
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    # a merged duplicate is kept (nothing is deleted) and points at the survivor
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     statements: Mapped[list[Statement]] = relationship(back_populates="claim", order_by="Statement.id")
@@ -382,6 +420,8 @@ class ClaimRelation(Base):
         CheckConstraint(_in("status", RelationStatus), name="status"),
         CheckConstraint("source_claim_id <> target_claim_id", name="not_self"),
         CheckConstraint("score IS NULL OR (score >= 0 AND score <= 1)", name="score_range"),
+        CheckConstraint("status NOT IN ('retracted', 'deprecated') OR status_reason IS NOT NULL",
+                        name="status_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -395,6 +435,7 @@ class ClaimRelation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by: Mapped[str | None] = mapped_column(String(200))  # who confirmed or rejected
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_reason: Mapped[str | None] = mapped_column(Text)  # why it was rejected or retracted
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     source: Mapped[Claim] = relationship(foreign_keys=[source_claim_id])
@@ -487,6 +528,7 @@ class Hop(Base):
         UniqueConstraint("document_id", "statement_id"),
         CheckConstraint("via_hop_id IS NULL OR via_hop_id <> id", name="not_via_self"),
         CheckConstraint("NOT (is_primary AND via_hop_id IS NOT NULL)", name="primary_has_no_source"),
+        *_status_checks(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -499,11 +541,16 @@ class Hop(Base):
     quote: Mapped[str | None] = mapped_column(Text)  # the quote as it appears in this document
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = _status_column()
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = _version_column()
 
     document: Mapped[Document] = relationship(back_populates="hops", foreign_keys=[document_id])
     statement: Mapped[Statement] = relationship(back_populates="hops")
     via_hop: Mapped[Hop | None] = relationship(remote_side=[id])
     via_actor: Mapped[Actor | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
 
 # --------------------------------------------------------------------------- verdicts

@@ -63,7 +63,9 @@ class RelationType(StrEnum):
 class RelationStatus(StrEnum):
     SUGGESTED = "suggested"
     CONFIRMED = "confirmed"
-    REJECTED = "rejected"
+    REJECTED = "rejected"  # a suggestion a person turned down: never suggested again
+    RETRACTED = "retracted"  # a confirmed link withdrawn as wrong (with a reason)
+    DEPRECATED = "deprecated"  # a confirmed link superseded (with a reason)
 
 
 class Bound(StrEnum):

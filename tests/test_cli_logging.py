@@ -10,7 +10,7 @@ VOLKOV = ["log", "--speaker", "Leonid Volkov", "--stance", "asserts", "--quote",
 
 STATEMENT_KEYS = {"id", "key", "claim_id", "claim", "speaker_id", "speaker", "speaker_descriptor", "on_behalf_of_id",
                   "on_behalf_of", "stance", "quote", "quote_kind", "cue", "channel", "context", "said", "language",
-                  "original_text", "parent_id", "nested_ids", "status", "status_reason", "reported_in"}
+                  "original_text", "parent_id", "nested_ids", "status", "status_reason", "reported_in", "version"}
 
 
 def test_log_one_line_then_show_json(cli):
@@ -23,7 +23,8 @@ def test_log_one_line_then_show_json(cli):
     [reported] = st["reported_in"]
     assert reported == {"hop_id": result["hop_id"], "document_id": result["document_id"],
                         "outlet": "The New Indian Express", "title": None, "url": TNIE, "published": "2021-07-28",
-                        "via_actor": "AFP", "via_hop_id": None, "cue": None, "is_primary": False}
+                        "via_actor": "AFP", "via_hop_id": None, "cue": None, "is_primary": False,
+                        "status": "normal"}
     # the same line again: everything but the statement is reused
     again = cli.json(*VOLKOV)
     assert again["claim_id"] == result["claim_id"] and again["document_id"] == result["document_id"]
@@ -47,7 +48,8 @@ def test_actor_commands(cli):
     assert view["aliases"] == ["Alexei Navalny", "Alexey Navalny", "Navalny A.", "A. Navalny"]
     assert view["external_ids"] == [{"scheme": "wikidata", "value": "Q4725"}]
     assert view["affiliations"] == [{"id": 1, "role": "founder", "organization_id": 2,
-                                     "organization": "Anti-Corruption Foundation", "start": "2011", "end": None}]
+                                     "organization": "Anti-Corruption Foundation", "start": "2011", "end": None,
+                                     "status": "normal", "status_reason": None, "version": 1}]
     rows = cli.json("actor", "list")
     assert [r["name"] for r in rows] == ["Alexei Navalny", "Anti-Corruption Foundation"]
     assert set(rows[0]) == {"id", "name", "kind", "aliases", "statements", "merged_into_id"}
@@ -66,10 +68,11 @@ def test_document_claim_statement_hop_verdict_commands(cli):
            "--outlet", "The New Indian Express", "--published", "2021-07-28", "--language", "en", "--new")
     doc = cli.json("document", "show", "2")
     assert set(doc) == {"id", "key", "kind", "outlet_id", "outlet", "url", "title", "author", "language", "published",
-                        "retrieved_at", "archive_url", "content_hash", "hops", "snapshots"}
+                        "retrieved_at", "archive_url", "content_hash", "hops", "snapshots", "status",
+                        "status_reason", "merged_into_id", "version"}
     assert cli.json("document", "show", TNIE)["id"] == 2
     assert [d["id"] for d in cli.json("document", "list", "--outlet", "The New Indian Express")] == [2]
-    assert set(cli.json("document", "list")[0]) == {"id", "outlet", "title", "url", "published", "hops"}
+    assert set(cli.json("document", "list")[0]) == {"id", "outlet", "title", "url", "published", "hops", "status"}
 
     added = cli.json("claim", "add", "Police visited several dozen Navalny supporters", "--quantity-subject",
                      "supporters visited by police", "--quantity-value", "24", "--quantity-bound", "at_least")
@@ -95,7 +98,7 @@ def test_document_claim_statement_hop_verdict_commands(cli):
 
     claim = cli.json("claim", "show", "1")
     assert set(claim) == {"id", "key", "text", "language", "quantity", "statements", "relations", "verdicts",
-                          "created_at", "version"}
+                          "created_at", "version", "status", "status_reason", "merged_into_id"}
     assert claim["version"] == 1
     assert claim["quantity"] == {"subject": "supporters visited by police", "value": 24.0, "bound": "at_least",
                                  "unit": None}
@@ -104,7 +107,7 @@ def test_document_claim_statement_hop_verdict_commands(cli):
     assert {(r["type"], r["status"], r["other_claim_id"]) for r in claim["relations"]} == {
         ("same_as", "suggested", 2), ("same_as", "suggested", 3), ("supports", "confirmed", 4)}
     assert set(claim["relations"][0]) == {"id", "type", "status", "score", "direction", "other_claim_id",
-                                          "other_claim", "note"}
+                                          "other_claim", "note", "status_reason", "version"}
     assert [v["label"] for v in claim["verdicts"]] == ["mostly-true", "false"]
     chain = cli.json("statement", "show", "1")["reported_in"]
     assert [(r["document_id"], r["is_primary"], r["via_hop_id"]) for r in chain] == [(1, True, None), (2, False, 1)]
@@ -112,7 +115,8 @@ def test_document_claim_statement_hop_verdict_commands(cli):
     assert cli.json("statement", "show", "1")["nested_ids"] == [3]
     verdicts = cli.json("verdict", "list", "--claim", "1", "--reviewer", "PolitiFact")
     assert set(verdicts[0]) == {"id", "claim_id", "claim", "label", "value", "best", "worst", "reviewer_id",
-                                "reviewer", "reviewed", "url", "explanation", "evidence_urls", "status", "version"}
+                                "reviewer", "reviewed", "url", "explanation", "evidence_urls", "status", "version",
+                                "status_reason"}
     assert (verdicts[0]["value"], verdicts[0]["reviewed"], verdicts[0]["evidence_urls"]) == \
         (4.0, "2021-08", ["https://ovd.info/x"])
     assert [c["statements"] for c in cli.json("claim", "list")] == [2, 0, 0, 1]

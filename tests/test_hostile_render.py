@@ -50,6 +50,8 @@ NOT_WALKED = {
     "log keygen": "writes a key file; shows no stored text",
     "log checkpoint": "prints a signed note of hashes and counts: no stored text",
     "log export": "JSON Lines of the events exactly as stored (machine-readable, escaped by JSON)",
+    "claim retract": "writes", "claim unlink": "writes", "document retract": "writes", "hop retract": "writes",
+    "verdict retract": "writes", "actor unaffiliate": "writes",
 }
 
 

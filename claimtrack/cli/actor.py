@@ -54,7 +54,9 @@ def show(ctx: typer.Context, actor: ActorArg, as_json: JsonOption = False) -> No
     kv_table(f"actor {view.id}: {view.name}", [
         ("kind", view.kind), ("key", view.key), ("description", view.description), ("aliases", view.aliases),
         ("affiliations", [f"{a.role} of {a.organization or '—'}" + (f" from {a.start}" if a.start else "")
-                          + (f" until {a.end}" if a.end else "") for a in view.affiliations]),
+                          + (f" until {a.end}" if a.end else "") + f" (affiliation {a.id})"
+                          + (f" [{a.status.upper()}: {a.status_reason}]" if a.status != "normal" else "")
+                          for a in view.affiliations]),
         ("external ids", [f"{e['scheme']}: {e['value']}" for e in view.external_ids]),
         ("merged into", view.merged_into_id), ("statements", view.statements), ("documents", view.documents),
     ])

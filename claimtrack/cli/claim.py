@@ -66,12 +66,17 @@ def show(ctx: typer.Context, claim: ClaimArg, as_json: JsonOption = False) -> No
     if view.quantity:
         q = view.quantity
         quantity = f"{q['subject']}: {q['bound'] or ''} {q['value']:g} {q['unit'] or ''}".replace("  ", " ")
-    kv_table(f"claim {view.id}", [
+    from claimtrack.cli.document import _marker
+
+    kv_table(f"claim {view.id}" + _marker(view.status, view.merged_into_id, "claim"), [
+        ("status", f"{view.status}: {view.status_reason}" if view.status != "normal" else None),
         ("text", view.text), ("key", view.key), ("version", str(view.version)), ("quantity", quantity),
         ("relations", [f"{r.type} ({r.status}{f', {r.score:.2f}' if r.score is not None else ''}) "
                        f"{'→' if r.direction == 'outgoing' else '←'} claim {r.other_claim_id}: {r.other_claim}"
+                       + (f" — {r.status_reason}" if r.status_reason else "")
                        for r in view.relations]),
         ("verdicts", [f"{v.label} by {v.reviewer or '?'}" + (f" ({v.reviewed})" if v.reviewed else "")
+                      + (f" [{v.status.upper()}: {v.status_reason}]" if v.status != "normal" else "")
                       for v in view.verdicts]),
     ])
     list_table("statements", ["id", "stance", "speaker", "quote", "said", "reported in", "status"], [
@@ -96,8 +101,8 @@ def list_(
     if as_json:
         emit_json(rows)
         return
-    list_table("claims", ["id", "text", "statements", "verdicts"], [[r.id, r.text, r.statements, r.verdicts] for r in rows],
-               rows.total)
+    list_table("claims", ["id", "text", "statements", "verdicts", "status"],
+               [[r.id, r.text, r.statements, r.verdicts, r.status] for r in rows], rows.total)
 
 
 @claim_app.command("link")
@@ -107,15 +112,21 @@ def link(
     target: Annotated[str, typer.Argument(help="The other claim's id or key.", show_default=False)],
     type: Annotated[str, typer.Option("--type", help="contradicts, supports, same_as or refines.",
                                       show_default=False)],
-    note: Annotated[str | None, typer.Option("--note", help="Why they are related.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why they are related (with --reject: why not).")] = None,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the suggested link instead (it is never "
+                                                         "suggested again).")] = False,
 ) -> None:
-    """Link two claims with a typed relation (confirms a suggested one)."""
+    """Link two claims with a typed relation (confirms a suggested one, or rejects it with --reject)."""
     from claimtrack.cli.objects import say
     from claimtrack.queries.lookup import get_claim
     from claimtrack.services.claims import link_claims
+    from claimtrack.services.corrections import reject_link
 
     with write_session(ctx) as session:
-        relation = link_claims(session, get_claim(session, source), get_claim(session, target), type, note=note)
+        if reject:
+            relation = reject_link(session, get_claim(session, source), get_claim(session, target), type, note)
+        else:
+            relation = link_claims(session, get_claim(session, source), get_claim(session, target), type, note=note)
         text = (f"Relation {relation.id}: claim {relation.source_claim_id} {relation.type} "
                 f"claim {relation.target_claim_id} ({relation.status})")
     say(text)

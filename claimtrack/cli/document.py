@@ -143,12 +143,15 @@ def show(
 
         emit_json({**asdict(view), "snapshots": versions})
         return
-    kv_table(f"document {view.id}: {view.title or view.url}", [
-        ("kind", view.kind), ("outlet", view.outlet), ("url", view.url), ("published", view.published),
+    kv_table(f"document {view.id}: {view.title or view.url}" + _marker(view.status, view.merged_into_id, "document"), [
+        ("status", f"{view.status}: {view.status_reason}" if view.status != "normal" else None),
+        ("version", str(view.version)), ("kind", view.kind), ("outlet", view.outlet), ("url", view.url), ("published", view.published),
         ("language", view.language), ("author", view.author), ("archive", view.archive_url),
         ("reports", [f"statement {h.statement_id} (hop {h.id})" + (f" via {h.via_actor}" if h.via_actor else "")
                      + (f" via hop {h.via_hop_id}" if h.via_hop_id else "") + (" [primary]" if h.is_primary else "")
-                     + (f" — {h.cue}" if h.cue else "") for h in view.hops]),
+                     + (f" — {h.cue}" if h.cue else "")
+                     + (f" [{h.status.upper()}: {h.status_reason}]" if h.status != "normal" else "")
+                     for h in view.hops]),
         ("text", [f"version {v['version']}: read {v['when']}, {v['characters']:,} characters, "
                   f"{v['media_type']}, sha256 {v['content_hash'][:12]}…"
                   + (f" — differs from version {v['version'] - 1} ({v['changed_lines']} lines changed)"
@@ -224,8 +227,15 @@ def list_(
     if as_json:
         emit_json(rows)
         return
-    list_table("documents", ["id", "published", "outlet", "title", "url", "hops"],
-               [[r.id, r.published, r.outlet, r.title, r.url, r.hops] for r in rows], rows.total)
+    list_table("documents", ["id", "published", "outlet", "title", "url", "hops", "status"],
+               [[r.id, r.published, r.outlet, r.title, r.url, r.hops, r.status] for r in rows], rows.total)
+
+
+def _marker(status: str, merged_into_id: int | None, kind: str) -> str:
+    """" [RETRACTED]" / " [MERGED into document 3]" after a retired record's title."""
+    if merged_into_id is not None:
+        return f" [MERGED into {kind} {merged_into_id}]"
+    return f" [{status.upper()}]" if status != "normal" else ""
 
 
 def register(app: typer.Typer) -> None:

@@ -103,8 +103,8 @@ def verdict_edit(
     print(f"verdict {verdict_id} {'updated' if changed else 'unchanged'} (version {version})")
 
 
-def _attach(module_name: str, group_name: str, command: Any) -> bool:
-    """Add `edit` to a group another module owns; skip quietly while that group does not exist."""
+def _attach(module_name: str, group_name: str, command: Any, *, name: str = "edit") -> bool:
+    """Add a command to a group another module owns; skip quietly while that group does not exist."""
     import importlib
 
     try:
@@ -114,12 +114,15 @@ def _attach(module_name: str, group_name: str, command: Any) -> bool:
     group = getattr(module, group_name, None)
     if not isinstance(group, typer.Typer):
         return False
-    if "edit" not in {c.name for c in group.registered_commands}:
-        group.command("edit")(command)
+    if name not in {c.name for c in group.registered_commands}:
+        group.command(name)(command)
     return True
 
 
 def register(app: typer.Typer) -> None:
-    """Attach `claim edit` and `verdict edit` to their groups."""
+    """Attach the `edit` commands to their groups, and the corrections (retract, unlink, merge)."""
+    from claimtrack.cli import corrections
+
     _attach("claimtrack.cli.claim", "claim_app", claim_edit)
     _attach("claimtrack.cli.verdict", "verdict_app", verdict_edit)
+    corrections.register(app)

@@ -13,21 +13,29 @@ def stats(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
-    """Count the actors, documents, claims, statements, hops, relations, verdicts and events."""
-    from claimtrack.queries.stats import count_objects
+    """Count the actors, documents, claims, statements, hops, relations, verdicts and events.
+
+    Retracted, deprecated and merged records are kept but not counted; they are listed apart
+    (JSON: "retired")."""
+    from claimtrack.queries.stats import count_objects, count_retired
 
     with read_session(ctx) as session:
         counts = count_objects(session)
+        retired = count_retired(session)
     from claimtrack.cli.output import console, emit_json
 
     if as_json:
-        emit_json(counts)
+        emit_json({**counts, "retired": retired})
         return
     from rich.table import Table
 
     table = Table(title=f"claimtrack · {app_context(ctx).database.display_url}", show_header=False)
     for name, value in counts.items():
         table.add_row(name, f"{value:,}")
+    kept = [f"{value:,} {name}" for name, value in retired.items() if value]
+    if kept:
+        table.add_section()
+        table.add_row("retired (not counted)", ", ".join(kept))
     console.print(table)
 
 

@@ -40,6 +40,7 @@ from claimtrack.models import (
     Verdict,
 )
 from claimtrack.normalize import fold
+from claimtrack.queries.live import retired_claim_ids
 from claimtrack.queries.ratings import normalize_rating
 from claimtrack.vocab import (
     OPPOSING_STANCES,
@@ -314,25 +315,41 @@ _ORG, _SPEAKER, _BEHALF, _OUTLET, _VIA = (aliased(Actor) for _ in range(5))
 
 
 def _roles(session: Session, rows: Iterable[Any]) -> dict[int, str]:
-    """Statement id -> the speaker's role ("spokeswoman, Foreign Ministry"), when known.
+    """Statement id -> the speaker's role ("spokeswoman, Foreign Ministry") when it was said.
 
-    `rows` have `id`, `speaker_id` and `on_behalf_of_id`."""
+    A dated statement gets the (live) affiliation valid on its date, preferring the organization
+    it spoke for; none when no role was valid then. An undated one gets the role it spoke for, else
+    the open-ended one, else the latest: a role, with no claim about when it held.
+    `rows` have `id`, `speaker_id`, `on_behalf_of_id` and the said_on/precision/approx columns."""
     rows = list(rows)
     speaker_ids = {r.speaker_id for r in rows if r.speaker_id}
     if not speaker_ids:
         return {}
-    by_actor: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
+    by_actor: dict[int, list[tuple[int | None, str, PartialDate | None, PartialDate | None]]] = defaultdict(list)
     org = _ORG
-    query = (select(Affiliation.actor_id, Affiliation.organization_id, Affiliation.role, org.name)
+    query = (select(Affiliation.actor_id, Affiliation.organization_id, Affiliation.role, org.name,
+                    Affiliation.start_on, Affiliation.start_precision, Affiliation.start_approx,
+                    Affiliation.end_on, Affiliation.end_precision, Affiliation.end_approx)
              .outerjoin(org, org.id == Affiliation.organization_id)
-             .where(Affiliation.actor_id.in_(speaker_ids)).order_by(Affiliation.id))
-    for actor_id, organization_id, role, org_name in session.execute(query):
-        by_actor[actor_id].append((organization_id, role + (f", {org_name}" if org_name else "")))
+             .where(Affiliation.actor_id.in_(speaker_ids), Affiliation.status == "normal").order_by(Affiliation.id))
+    for a in session.execute(query):
+        by_actor[a.actor_id].append((a.organization_id, a.role + (f", {a.name}" if a.name else ""),
+                                     PartialDate.of(a.start_on, a.start_precision, a.start_approx),
+                                     PartialDate.of(a.end_on, a.end_precision, a.end_approx)))
     roles = {}
     for r in rows:
         options = by_actor.get(r.speaker_id or -1, [])
-        chosen = next((text for org_id, text in options if r.on_behalf_of_id and org_id == r.on_behalf_of_id), None)
-        chosen = chosen or (options[0][1] if options else None)
+        said = PartialDate.of(getattr(r, "said_on", None), getattr(r, "said_precision", None),
+                              getattr(r, "said_approx", False))
+        if said is not None:
+            options = [o for o in options if (o[2] is None or o[2].start <= said.end)
+                       and (o[3] is None or o[3].end >= said.start)]
+        chosen = next((text for org_id, text, _, _ in options if r.on_behalf_of_id and org_id == r.on_behalf_of_id),
+                      None)
+        if chosen is None and options:
+            open_ended = [o for o in options if o[3] is None]
+            latest = max(open_ended or options, key=lambda o: (o[2].start if o[2] else date.min))
+            chosen = latest[1]
         if chosen:
             roles[r.id] = chosen
     return roles
@@ -975,7 +992,21 @@ _FINDERS: dict[str, Callable[[Session, _Filters], list[_Candidate]]] = {
 }
 
 
-def _first_stance_page(session: Session, f: _Filters, limit: int) -> list[_Candidate]:
+def _on_retired_claim(candidate: _Candidate) -> _Candidate:
+    """A conflict involving a retracted, deprecated or merged claim rests on a retired record."""
+    original = candidate.build
+
+    def build() -> Conflict:
+        conflict = original()
+        if conflict.rests_on_retracted:
+            return conflict
+        return replace(conflict, severity=LOW, rests_on_retracted=True,
+                       summary=conflict.summary + " (A claim in it is retracted, deprecated or merged.)")
+
+    return replace(candidate, severity=LOW, rests_on_retracted=True, build=build)
+
+
+def _first_stance_page(session: Session, f: _Filters, limit: int, any_retired: bool = False) -> list[_Candidate]:
     """Up to `limit` + 1 live stance conflicts in claim order, stopping the scan early.
 
     Live stance conflicts come first in the order of a listing, so when there are more of them
@@ -997,6 +1028,8 @@ def _first_stance_page(session: Session, f: _Filters, limit: int) -> list[_Candi
     restrict = f.statement_claims()
     if restrict is not None:
         query = query.where(Statement.claim_id.in_(restrict))
+    if any_retired:  # a retired claim's conflicts are not live
+        query = query.where(Statement.claim_id.not_in(retired_claim_ids()))
     return [_Candidate("stance", (claim_id,), HIGH, count, False, _builder(_build_stance, session, claim_id, False))
             for claim_id, count in session.execute(query)]
 
@@ -1033,8 +1066,9 @@ def find_conflicts(
     """
     filters = _Filters(claim_id, list(speaker_ids) if speaker_ids is not None else None, since)
     wanted = list(kinds or KINDS)
+    retired = set(session.scalars(retired_claim_ids()))
     if limit is not None and claim_id is None and "stance" in wanted:
-        first = _first_stance_page(session, filters, limit)
+        first = _first_stance_page(session, filters, limit, bool(retired))
         if len(first) > limit:
             return ConflictList(_build_page(session, first[:limit]), None, None)
     candidates: list[_Candidate] = []
@@ -1043,6 +1077,8 @@ def find_conflicts(
     for kind in wanted:
         if kind in _FINDERS:
             candidates.extend(_FINDERS[kind](session, filters))
+    if retired:
+        candidates = [_on_retired_claim(c) if retired.intersection(c.claim_ids) else c for c in candidates]
     hidden = sum(1 for c in candidates if c.rests_on_retracted)
     if not include_retracted:
         candidates = [c for c in candidates if not c.rests_on_retracted]

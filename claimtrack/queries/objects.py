@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate
@@ -23,6 +23,7 @@ from claimtrack.models import (
     Statement,
     Verdict,
 )
+from claimtrack.queries.live import live_claim, live_document, live_statement
 
 T = TypeVar("T")
 
@@ -68,6 +69,9 @@ class AffiliationView:
     organization: str | None
     start: str | None
     end: str | None
+    status: str = "normal"
+    status_reason: str | None = None
+    version: int = 1  # what `actor edit-affiliation --expect-version` needs
 
 
 @dataclass
@@ -97,14 +101,17 @@ class ActorRow:
 
 
 def actor_view(session: Session, actor: Actor) -> ActorView:
-    statements = session.scalar(select(func.count(Statement.id)).where(Statement.speaker_id == actor.id)) or 0
-    documents = session.scalar(select(func.count(Document.id)).where(Document.outlet_id == actor.id)) or 0
+    statements = session.scalar(select(func.count(Statement.id)).where(Statement.speaker_id == actor.id,
+                                                                       live_statement())) or 0
+    documents = session.scalar(select(func.count(Document.id)).where(Document.outlet_id == actor.id,
+                                                                     live_document())) or 0
     return ActorView(
         id=actor.id, key=actor.key, name=actor.name, kind=actor.kind, description=actor.description,
         merged_into_id=actor.merged_into_id, aliases=[a.alias for a in actor.aliases],
         external_ids=[{"scheme": e.scheme, "value": e.value} for e in actor.external_ids],
         affiliations=[AffiliationView(a.id, a.role, a.organization_id, _name(a.organization), _date(a.start),
-                                      _date(a.end)) for a in actor.affiliations],
+                                      _date(a.end), a.status, a.status_reason, a.version)
+                      for a in actor.affiliations],
         statements=statements, documents=documents, created_at=actor.created_at.isoformat(),
     )
 
@@ -124,7 +131,8 @@ def list_actors(session: Session, *, kind: str | None = None, name: str | None =
     actors, total = _cut(session, query, limit)
     counts = dict(session.execute(
         select(Statement.speaker_id, func.count(Statement.id))
-        .where(Statement.speaker_id.in_([a.id for a in actors])).group_by(Statement.speaker_id)).all())
+        .where(Statement.speaker_id.in_([a.id for a in actors]), live_statement())
+        .group_by(Statement.speaker_id)).all())
     return _page([ActorRow(a.id, a.name, a.kind, [x.alias for x in a.aliases], counts.get(a.id, 0),
                            a.merged_into_id) for a in actors], total)
 
@@ -143,11 +151,15 @@ class HopView:
     cue: str | None
     quote: str | None
     is_primary: bool
+    status: str = "normal"
+    status_reason: str | None = None
+    version: int = 1  # what `hop edit --expect-version` needs
 
 
 def hop_view(hop: Hop) -> HopView:
     return HopView(hop.id, hop.document_id, hop.statement_id, hop.via_hop_id, hop.via_actor_id,
-                   _name(hop.via_actor), hop.cue, hop.quote, hop.is_primary)
+                   _name(hop.via_actor), hop.cue, hop.quote, hop.is_primary, hop.status, hop.status_reason,
+                   hop.version)
 
 
 @dataclass
@@ -166,6 +178,10 @@ class DocumentView:
     archive_url: str | None
     content_hash: str | None
     hops: list[HopView]
+    status: str = "normal"
+    status_reason: str | None = None
+    merged_into_id: int | None = None
+    version: int = 1  # what `document edit --expect-version` needs
 
 
 def document_view(session: Session, document: Document) -> DocumentView:
@@ -176,6 +192,8 @@ def document_view(session: Session, document: Document) -> DocumentView:
         retrieved_at=document.retrieved_at.isoformat() if document.retrieved_at else None,
         archive_url=document.archive_url, content_hash=document.content_hash,
         hops=[hop_view(h) for h in sorted(document.hops, key=lambda h: h.id)],
+        status=document.status, status_reason=document.status_reason, merged_into_id=document.merged_into_id,
+        version=document.version,
     )
 
 
@@ -186,15 +204,20 @@ class DocumentRow:
     title: str | None
     url: str | None
     published: str | None
-    hops: int
+    hops: int  # live hops: retired ones are not counted
+    status: str = "normal"  # normal, retracted, deprecated, or merged
 
 
 def list_documents(session: Session, *, outlet: Actor | None = None, limit: int | None = 100) -> Page[DocumentRow]:
-    query = select(Document).order_by(Document.published_on.desc(), Document.id.desc())
+    """Live documents newest first, then the retired and merged ones (listed apart, marked)."""
+    retired = case((live_document(), 0), else_=1)
+    query = select(Document).order_by(retired, Document.published_on.desc(), Document.id.desc())
     if outlet is not None:
         query = query.where(Document.outlet_id == outlet.id)
     documents, total = _cut(session, query, limit)
-    return _page([DocumentRow(d.id, _name(d.outlet), d.title, d.url, _date(d.published), len(d.hops))
+    return _page([DocumentRow(d.id, _name(d.outlet), d.title, d.url, _date(d.published),
+                              sum(1 for h in d.hops if h.status == "normal"),
+                              "merged" if d.merged_into_id is not None else d.status)
                   for d in documents], total)
 
 
@@ -213,6 +236,7 @@ class ReportedIn:
     via_hop_id: int | None
     cue: str | None
     is_primary: bool
+    status: str = "normal"  # the hop's, or its document's when that is retired
 
 
 @dataclass
@@ -240,6 +264,7 @@ class StatementView:
     status: str
     status_reason: str | None
     reported_in: list[ReportedIn]
+    version: int = 1  # what `statement edit --expect-version` needs
 
 
 def statement_view(session: Session, st: Statement) -> StatementView:
@@ -247,14 +272,15 @@ def statement_view(session: Session, st: Statement) -> StatementView:
     for hop in sorted(st.hops, key=lambda h: h.id):
         doc = hop.document
         reported.append(ReportedIn(hop.id, doc.id, _name(doc.outlet), doc.title, doc.url, _date(doc.published),
-                                   _name(hop.via_actor), hop.via_hop_id, hop.cue, hop.is_primary))
+                                   _name(hop.via_actor), hop.via_hop_id, hop.cue, hop.is_primary,
+                                   hop.status if hop.status != "normal" else doc.status))
     return StatementView(
         id=st.id, key=st.key, claim_id=st.claim_id, claim=st.claim.text, speaker_id=st.speaker_id,
         speaker=_name(st.speaker), speaker_descriptor=st.speaker_descriptor, on_behalf_of_id=st.on_behalf_of_id,
         on_behalf_of=_name(st.on_behalf_of), stance=st.stance, quote=st.quote, quote_kind=st.quote_kind,
         cue=st.cue, channel=st.channel, context=st.context, said=_date(st.said), language=st.language,
         original_text=st.original_text, parent_id=st.parent_id, nested_ids=sorted(n.id for n in st.nested),
-        status=st.status, status_reason=st.status_reason, reported_in=reported,
+        status=st.status, status_reason=st.status_reason, reported_in=reported, version=st.version,
     )
 
 
@@ -278,12 +304,13 @@ class VerdictView:
     evidence_urls: list[str]
     status: str
     version: int  # what `verdict edit --expect-version` needs
+    status_reason: str | None = None
 
 
 def verdict_view(v: Verdict) -> VerdictView:
     return VerdictView(v.id, v.claim_id, v.claim.text, v.label, v.rating_value, v.best, v.worst, v.reviewer_id,
                        _name(v.reviewer), _date(v.reviewed), v.url, v.explanation, list(v.evidence_urls or []),
-                       v.status, v.version)
+                       v.status, v.version, v.status_reason)
 
 
 def list_verdicts(session: Session, *, claim: Claim | None = None, reviewer: Actor | None = None,
@@ -309,6 +336,8 @@ class RelationView:
     other_claim_id: int
     other_claim: str
     note: str | None
+    status_reason: str | None = None
+    version: int = 1
 
 
 @dataclass
@@ -323,6 +352,9 @@ class ClaimView:
     verdicts: list[VerdictView]
     created_at: str = field(default="")
     version: int = 1  # what `claim edit --expect-version` needs
+    status: str = "normal"
+    status_reason: str | None = None
+    merged_into_id: int | None = None
 
 
 def claim_view(session: Session, claim: Claim) -> ClaimView:
@@ -334,7 +366,7 @@ def claim_view(session: Session, claim: Claim) -> ClaimView:
         outgoing = r.source_claim_id == claim.id
         other = r.target if outgoing else r.source
         relations.append(RelationView(r.id, r.type, r.status, r.score, "outgoing" if outgoing else "incoming",
-                                      other.id, other.text, r.note))
+                                      other.id, other.text, r.note, r.status_reason, r.version))
     quantity = None
     if claim.quantity_value is not None:
         quantity = {"subject": claim.quantity_subject, "value": claim.quantity_value,
@@ -343,7 +375,8 @@ def claim_view(session: Session, claim: Claim) -> ClaimView:
         id=claim.id, key=claim.key, text=claim.text, language=claim.language, quantity=quantity,
         statements=[statement_view(session, s) for s in claim.statements], relations=relations,
         verdicts=[verdict_view(v) for v in claim.verdicts], created_at=claim.created_at.isoformat(),
-        version=claim.version,
+        version=claim.version, status=claim.status, status_reason=claim.status_reason,
+        merged_into_id=claim.merged_into_id,
     )
 
 
@@ -351,15 +384,21 @@ def claim_view(session: Session, claim: Claim) -> ClaimView:
 class ClaimRow:
     id: int
     text: str
-    statements: int
+    statements: int  # live ones: retracted and deprecated statements are not counted
     verdicts: int
+    status: str = "normal"  # normal, retracted, deprecated, or merged
 
 
 def list_claims(session: Session, *, limit: int | None = 100) -> Page[ClaimRow]:
-    claims, total = _cut(session, select(Claim).order_by(Claim.id), limit)
+    """Live claims by id, then the retired and merged ones (listed apart, marked)."""
+    retired = case((live_claim(), 0), else_=1)
+    claims, total = _cut(session, select(Claim).order_by(retired, Claim.id), limit)
     ids = [c.id for c in claims]
     st = dict(session.execute(select(Statement.claim_id, func.count(Statement.id))
-                              .where(Statement.claim_id.in_(ids)).group_by(Statement.claim_id)).all())
+                              .where(Statement.claim_id.in_(ids), Statement.status == "normal")
+                              .group_by(Statement.claim_id)).all())
     vd = dict(session.execute(select(Verdict.claim_id, func.count(Verdict.id))
-                              .where(Verdict.claim_id.in_(ids)).group_by(Verdict.claim_id)).all())
-    return _page([ClaimRow(c.id, c.text, st.get(c.id, 0), vd.get(c.id, 0)) for c in claims], total)
+                              .where(Verdict.claim_id.in_(ids), Verdict.status == "normal")
+                              .group_by(Verdict.claim_id)).all())
+    return _page([ClaimRow(c.id, c.text, st.get(c.id, 0), vd.get(c.id, 0),
+                           "merged" if c.merged_into_id is not None else c.status) for c in claims], total)

@@ -40,6 +40,7 @@ from claimtrack.queries.conflicts import (
     load_statement_items,
     verdict_item,
 )
+from claimtrack.queries.live import live_document, live_hop, live_statement
 from claimtrack.queries.ratings import normalize_rating
 from claimtrack.vocab import OPPOSING_STANCES, SUPPORTING_STANCES, Stance
 
@@ -80,6 +81,9 @@ class ClaimInfo:
     language: str | None
     quantity_subject: str | None
     figure: str | None
+    status: str = "normal"
+    status_reason: str | None = None
+    merged_into_id: int | None = None
 
 
 @dataclass
@@ -126,9 +130,15 @@ class ClaimReport:
     relations: list[RelationInfo]
     verdicts: list[VerdictEntry]
     conflicts: list[ConflictBrief]
+    # retracted and deprecated statements: listed apart, counted in no stance group
+    retired: StanceGroup | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+#: the group of a claim report that holds its retracted and deprecated statements
+RETIRED_GROUP = ("retired", "Retracted or deprecated (not counted)")
 
 
 def _history(session: Session, object_type: str, ids: list[int]) -> dict[int, list[HistoryEntry]]:
@@ -151,10 +161,14 @@ def _history(session: Session, object_type: str, ids: list[int]) -> dict[int, li
 def claim_report(session: Session, claim: Claim) -> ClaimReport:
     """Everything known about one claim; every query goes through the claim_id indexes."""
     info = ClaimInfo(claim.id, claim.key, claim.text, claim.language, claim.quantity_subject,
-                     format_figure(claim.quantity_value, claim.quantity_bound, claim.quantity_unit))
-    # one round trip for every group: its first GROUP_CAP ids (normal first, then by date) and its size
-    group = case(*((Statement.stance.in_(stances), index) for index, (_, _, stances) in enumerate(STANCE_GROUPS)),
-                 else_=len(STANCE_GROUPS))
+                     format_figure(claim.quantity_value, claim.quantity_bound, claim.quantity_unit),
+                     claim.status, claim.status_reason, claim.merged_into_id)
+    # one round trip for every group: its first GROUP_CAP ids (by date) and its size; retracted and
+    # deprecated statements form a group of their own, so no stance group counts them
+    retired_index = len(STANCE_GROUPS)
+    group = case((Statement.status != "normal", retired_index),
+                 *((Statement.stance.in_(stances), index) for index, (_, _, stances) in enumerate(STANCE_GROUPS)),
+                 else_=retired_index + 1)
     ranked = select(
         Statement.id.label("id"), group.label("grp"),
         func.row_number().over(partition_by=group, order_by=(case((Statement.status == "normal", 0), else_=1),
@@ -162,7 +176,7 @@ def claim_report(session: Session, claim: Claim) -> ClaimReport:
         func.count().over(partition_by=group).label("total"),
     ).where(Statement.claim_id == claim.id).subquery()
     totals: dict[int, int] = {}
-    group_ids: dict[int, list[int]] = {index: [] for index in range(len(STANCE_GROUPS))}
+    group_ids: dict[int, list[int]] = {index: [] for index in range(len(STANCE_GROUPS) + 1)}
     for statement_id, index, _, total in session.execute(
             select(ranked).where(ranked.c.rn <= GROUP_CAP).order_by(ranked.c.grp, ranked.c.rn)):
         if index in group_ids:
@@ -171,9 +185,13 @@ def claim_report(session: Session, claim: Claim) -> ClaimReport:
     picked: list[tuple[str, str, tuple[str, ...], int, list[int]]] = [
         (side, label, stances, totals.get(index, 0), group_ids[index])
         for index, (side, label, stances) in enumerate(STANCE_GROUPS)]
-    items = load_statement_items(session, [i for *_, ids in picked for i in ids])  # one round for all groups
+    items = load_statement_items(session, [i for *_, ids in picked for i in ids]
+                                 + group_ids[retired_index])  # one round for all groups
     groups = [StanceGroup(side, label, list(stances), total, [items[i] for i in ids if i in items])
               for side, label, stances, total, ids in picked]
+    retired_total = totals.get(retired_index, 0)
+    retired = StanceGroup(RETIRED_GROUP[0], RETIRED_GROUP[1], sorted({s.value for s in Stance}), retired_total,
+                          [items[i] for i in group_ids[retired_index] if i in items]) if retired_total else None
 
     source, target = aliased(Claim), aliased(Claim)
     relations = []
@@ -202,10 +220,11 @@ def claim_report(session: Session, claim: Claim) -> ClaimReport:
     ]
     # the conflicts of this claim are built from the statements loaded above, not read again
     # (the groups are ordered like conflict sides and capped no lower, so their heads are the sides)
+    # (the sides of a conflict list retracted statements too: reuse the groups only when there are none)
     known = KnownStatements(claim.id, items, {tuple(stances): (ids, total) for _, _, stances, total, ids in picked}) \
-        if GROUP_CAP >= SIDE_CAP else None
+        if GROUP_CAP >= SIDE_CAP and retired is None else None
     conflicts = find_conflicts(session, claim_id=claim.id, include_retracted=True, known=known).conflicts
-    return ClaimReport(info, groups, relations, verdict_entries, [_brief(c) for c in conflicts])
+    return ClaimReport(info, groups, relations, verdict_entries, [_brief(c) for c in conflicts], retired)
 
 
 # --------------------------------------------------------------------------- speaker report
@@ -264,6 +283,8 @@ def actor_info(session: Session, actor: Actor) -> ActorInfo:
         text = affiliation.role + (f", {affiliation.organization.name}" if affiliation.organization else "")
         if affiliation.start or affiliation.end:
             text += f" ({affiliation.start or '?'}–{affiliation.end or ''})"
+        if affiliation.status != "normal":
+            text += f" [{affiliation.status}]"
         roles.append(text)
     ids = actor_ids_with_merged(session, actor.id)
     return ActorInfo(actor.id, actor.key, actor.name, actor.kind, [a.alias for a in actor.aliases], roles,
@@ -293,11 +314,14 @@ def speaker_report(session: Session, actor: Actor) -> SpeakerReport:
     info = actor_info(session, actor)
     ids = [actor.id, *info.merged_ids]
     mine = Statement.speaker_id.in_(ids)
+    # the tallies count live statements only; by_status lists the retracted and deprecated apart
     by_stance = {s: n for s, n in session.execute(
-        select(Statement.stance, func.count()).where(mine).group_by(Statement.stance).order_by(Statement.stance))}
+        select(Statement.stance, func.count()).where(mine, live_statement())
+        .group_by(Statement.stance).order_by(Statement.stance))}
     by_status = {s: n for s, n in session.execute(
         select(Statement.status, func.count()).where(mine).group_by(Statement.status).order_by(Statement.status))}
-    made = select(Statement.claim_id).where(mine, Statement.stance.in_([s.value for s in SUPPORTING_STANCES]))
+    made = select(Statement.claim_id).where(mine, live_statement(),
+                                            Statement.stance.in_([s.value for s in SUPPORTING_STANCES]))
     verdict_rows = session.execute(
         select(Verdict.label, func.count(), func.min(Verdict.rating_value), func.min(Verdict.best), func.min(Verdict.worst))
         .where(Verdict.claim_id.in_(made), Verdict.status == "normal").group_by(Verdict.label)
@@ -306,15 +330,15 @@ def speaker_report(session: Session, actor: Actor) -> SpeakerReport:
         (Count(label, n, None, normalize_rating(label, value if n == 1 else None, best, worst))
          for label, n, value, best, worst in verdict_rows),
         key=lambda c: (c.normalized if c.normalized is not None else 2.0, c.name))
-    reversals = find_conflicts(session, kinds=["reversal"], speaker_ids=ids, include_retracted=True,
-                               limit=LIST_CAP).conflicts
+    reversals = find_conflicts(session, kinds=["reversal"], speaker_ids=ids, limit=LIST_CAP).conflicts
     outlets = [
         Count(name or "(no outlet)", n, outlet_id)
         for outlet_id, name, n in session.execute(
             select(Document.outlet_id, Actor.name, func.count(Hop.id))
             .select_from(Hop).join(Statement, Statement.id == Hop.statement_id)
             .join(Document, Document.id == Hop.document_id).outerjoin(Actor, Actor.id == Document.outlet_id)
-            .where(mine).group_by(Document.outlet_id, Actor.name).order_by(func.count(Hop.id).desc(), Actor.name)
+            .where(mine, live_statement(), live_hop(), live_document())
+            .group_by(Document.outlet_id, Actor.name).order_by(func.count(Hop.id).desc(), Actor.name)
             .limit(LIST_CAP))
     ]
     return SpeakerReport(info, sum(by_stance.values()), by_stance, by_status, verdicts,
@@ -350,10 +374,12 @@ def outlet_report(session: Session, actor: Actor) -> OutletReport:
     """What an outlet reported, how it attributed it, and whom it relies on."""
     info = actor_info(session, actor)
     ids = [actor.id, *info.merged_ids]
-    docs = select(Document.id).where(Document.outlet_id.in_(ids))
+    # retracted, deprecated and merged documents, and retired hops and statements, count for nothing
+    docs = select(Document.id).where(Document.outlet_id.in_(ids), live_document())
     n_docs, first, last = session.execute(
         select(func.count(), func.min(Document.published_on), func.max(Document.published_on))
-        .where(Document.outlet_id.in_(ids))).one()
+        .where(Document.outlet_id.in_(ids), live_document())).one()
+    live = (Hop.document_id.in_(docs), Hop.status == "normal", live_statement())
     speaker, via = aliased(Actor), aliased(Actor)
     attribution_class = case(
         ((Statement.speaker_id.is_(None)) & (Statement.speaker_descriptor.is_(None)), "unattributed"),
@@ -368,22 +394,24 @@ def outlet_report(session: Session, actor: Actor) -> OutletReport:
         .join(Statement, Statement.id == Hop.statement_id)
         .outerjoin(speaker, speaker.id == Statement.speaker_id)
         .outerjoin(via, via.id == Hop.via_actor_id)
-        .where(Hop.document_id.in_(docs)).group_by(attribution_class)
+        .where(*live).group_by(attribution_class)
     ):
         counts[klass] = n
     hops = sum(counts.values())
     shares = {k: round(v / hops, 4) if hops else 0.0 for k, v in counts.items()}
-    statements = session.scalar(select(func.count(func.distinct(Hop.statement_id))).where(Hop.document_id.in_(docs))) or 0
+    statements = session.scalar(select(func.count(func.distinct(Hop.statement_id)))
+                                .join(Statement, Statement.id == Hop.statement_id).where(*live)) or 0
     intermediaries = [Count(name, n, actor_id) for actor_id, name, n in session.execute(
         select(Actor.id, Actor.name, func.count()).select_from(Hop).join(Actor, Actor.id == Hop.via_actor_id)
-        .where(Hop.document_id.in_(docs)).group_by(Actor.id, Actor.name)
+        .join(Statement, Statement.id == Hop.statement_id).where(*live).group_by(Actor.id, Actor.name)
         .order_by(func.count().desc(), Actor.name).limit(LIST_CAP))]
     earlier, earlier_doc, earlier_outlet = aliased(Hop), aliased(Document), aliased(Actor)
     relies = [Count(name or "(no outlet)", n, outlet_id) for outlet_id, name, n in session.execute(
         select(earlier_doc.outlet_id, earlier_outlet.name, func.count()).select_from(Hop)
         .join(earlier, earlier.id == Hop.via_hop_id).join(earlier_doc, earlier_doc.id == earlier.document_id)
         .outerjoin(earlier_outlet, earlier_outlet.id == earlier_doc.outlet_id)
-        .where(Hop.document_id.in_(docs)).group_by(earlier_doc.outlet_id, earlier_outlet.name)
+        .join(Statement, Statement.id == Hop.statement_id)
+        .where(*live).group_by(earlier_doc.outlet_id, earlier_outlet.name)
         .order_by(func.count().desc(), earlier_outlet.name).limit(LIST_CAP))]
     recent = _statement_rows(session, [Statement.id.in_(select(Hop.statement_id).where(Hop.document_id.in_(docs)))])
     return OutletReport(info, n_docs or 0, first.isoformat() if first else None, last.isoformat() if last else None,

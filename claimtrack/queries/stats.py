@@ -1,11 +1,25 @@
-"""Counts per kind of object."""
+"""Counts per kind of object: live records, and the retired ones apart."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from claimtrack.models import Actor, Claim, ClaimRelation, Document, Event, Hop, Statement, Verdict
+from claimtrack.models import (
+    Actor,
+    Affiliation,
+    Claim,
+    ClaimRelation,
+    Document,
+    Event,
+    Hop,
+    Statement,
+    Verdict,
+)
+from claimtrack.queries.live import live_claim, live_document, live_hop, live_statement
+from claimtrack.vocab import RelationStatus
 
 #: the keys of `claimtrack stats --json`, in order; scripts rely on this exact shape
 COUNTED = {
@@ -19,7 +33,36 @@ COUNTED = {
     "events": Event,
 }
 
+_LIVE_RELATION = ClaimRelation.status.in_([RelationStatus.CONFIRMED.value, RelationStatus.SUGGESTED.value])
+
+#: what makes a row count: retracted, deprecated and merged records are kept but not counted
+_LIVE: dict[str, Any] = {
+    "actors": Actor.merged_into_id.is_(None),
+    "documents": live_document(),
+    "claims": live_claim(),
+    "statements": live_statement(),
+    "hops": live_hop(),
+    "relations": _LIVE_RELATION,
+    "verdicts": Verdict.status == "normal",
+}
+
+
+def _count(session: Session, model: Any, condition: Any = None) -> int:
+    query = select(func.count()).select_from(model)
+    if condition is not None:
+        query = query.where(condition)
+    return session.scalar(query) or 0
+
 
 def count_objects(session: Session) -> dict[str, int]:
-    """How many of each kind the database holds (merged actors included: nothing is deleted)."""
-    return {name: session.scalar(select(func.count()).select_from(model)) or 0 for name, model in COUNTED.items()}
+    """Live records of each kind: not retracted, deprecated or merged (a statement also needs a
+    live claim, a hop a live document; a relation is confirmed or suggested). Events: all."""
+    return {name: _count(session, model, _LIVE.get(name)) for name, model in COUNTED.items()}
+
+
+def count_retired(session: Session) -> dict[str, int]:
+    """The records kept but not counted, per kind (rejected suggestions count as retired relations)."""
+    retired = {name: _count(session, model) - _count(session, model, _LIVE[name])
+               for name, model in COUNTED.items() if name in _LIVE}
+    retired["affiliations"] = _count(session, Affiliation, Affiliation.status != "normal")
+    return retired

@@ -87,6 +87,11 @@ def claim_renderables(report: ClaimReport) -> list[RenderableType]:
     head = user(c.text, style="bold")
     if c.figure:
         head.append(f"\nfigure: {shown(c.figure)} of \u201c{shown(c.quantity_subject)}\u201d")
+    if c.merged_into_id is not None:
+        head.append(f"\nmerged into claim {c.merged_into_id}", style="bold magenta")
+    elif c.status != "normal":
+        head.append(f"\n{c.status.upper()}: ", style="bold magenta")
+        head.append(user(c.status_reason or ""))
     parts: list[RenderableType] = [Panel(head, title=join(f"claim {c.id}", f" · {shown(c.key)}" if c.key else None),
                                          title_align="left")]
     columns = _table()
@@ -94,6 +99,11 @@ def claim_renderables(report: ClaimReport) -> list[RenderableType]:
         columns.add_column(join(user(group.label), f" · {group.total}"), ratio=1, overflow="fold", vertical="top")
     columns.add_row(*(items_cell(g.statements, g.total) for g in report.groups))
     parts.append(columns)
+    if report.retired is not None:  # listed apart: no stance column counts them
+        retired = _table()
+        retired.add_column(join(user(report.retired.label), f" · {report.retired.total}"), ratio=1, overflow="fold")
+        retired.add_row(items_cell(report.retired.statements, report.retired.total))
+        parts.append(retired)
     if report.relations:
         rel = Tree(Text("Relations"), guide_style="dim")
         for r in report.relations:
@@ -132,7 +142,11 @@ def claim_markdown(report: ClaimReport) -> str:
     lines = [f"# Claim {c.id}: {escape_md(c.text)}", ""]
     if c.figure:
         lines += [f"Figure: **{escape_md(c.figure)}** of \u201c{escape_md(c.quantity_subject or '')}\u201d", ""]
-    for g in report.groups:
+    if c.merged_into_id is not None:
+        lines += [f"**Merged into claim {c.merged_into_id}.**", ""]
+    elif c.status != "normal":
+        lines += [f"**{c.status.upper()}:** {escape_md(c.status_reason or '')}", ""]
+    for g in report.groups + ([report.retired] if report.retired else []):
         lines += [f"## {escape_md(g.label)} ({g.total})", ""]
         lines += [item_markdown(i) for i in g.statements] or ["_none_"]
         if g.total > len(g.statements):

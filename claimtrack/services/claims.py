@@ -88,6 +88,13 @@ def add_claim(
     if bound and quantity_value is None:
         raise InvalidInput("--quantity-bound needs --quantity-value and --quantity-subject")
     existing = find_claim_by_text(session, text)
+    while existing is not None and existing.merged_into_id is not None:
+        existing = session.get(Claim, existing.merged_into_id)  # a merged duplicate: its survivor
+    if existing is not None and existing.status != "normal":
+        raise InvalidInput(
+            f"claim {existing.id} has this wording and is {existing.status} ({existing.status_reason}); "
+            "word the claim differently, or use another claim with --claim-id"
+        )
     if existing is not None:
         if quantity_value is not None:
             _fill_quantity(session, existing, quantity_subject.strip() if quantity_subject else None,
@@ -104,7 +111,11 @@ def add_claim(
     session.flush()
     record_event(session, "create", claim)
     suggestions = []
+    from claimtrack.services.corrections import rejected_pair
+
     for other, score in similar_claims(session, text, exclude=claim.id):
+        if other.status != "normal" or other.merged_into_id is not None or rejected_pair(session, claim.id, other.id):
+            continue  # never suggest a link to a retired claim, nor one a person rejected
         relation = ClaimRelation(
             source_claim_id=claim.id, target_claim_id=other.id, type=RelationType.SAME_AS.value,
             status=RelationStatus.SUGGESTED.value, score=round(score, 4),

@@ -52,6 +52,9 @@ def _apply(session: Session, kind: str, obj: Base, expect_version: int, changes:
 
     Returns False (and writes nothing) when every given value equals the current one.
     """
+    from claimtrack.services.corrections import ensure_live
+
+    ensure_live(obj)
     check_version(kind, obj, expect_version)
     changed = {key: value for key, value in changes.items() if getattr(obj, key) != value}
     if not changed:

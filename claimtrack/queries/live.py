@@ -1,0 +1,46 @@
+"""What counts: the SQL conditions for a *live* record, shared by every count and report.
+
+A retracted or deprecated record, a merged duplicate, and a statement about a retired claim stay
+in the database and in listings (marked), but leave every count, tally and conflict unless the
+caller asks for them (`--include-retracted`). One place says what "live" means, so that a claim
+report's column headers, a speaker's stance tally, an outlet's counts and `stats` agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from claimtrack.models import Claim, Document, Hop, Statement
+
+NORMAL = "normal"
+
+
+def live_claim(claim: Any = Claim) -> Any:
+    """The claim is neither retired nor merged into another."""
+    return and_(claim.status == NORMAL, claim.merged_into_id.is_(None))
+
+
+def live_document(document: Any = Document) -> Any:
+    """The document is neither retired nor merged into another."""
+    return and_(document.status == NORMAL, document.merged_into_id.is_(None))
+
+
+def retired_claim_ids() -> Any:
+    """A subquery of the ids of retired or merged claims (few, so NOT IN stays cheap)."""
+    return select(Claim.id).where(~live_claim())
+
+
+def retired_document_ids() -> Any:
+    return select(Document.id).where(~live_document())
+
+
+def live_statement(statement: Any = Statement) -> Any:
+    """The statement is normal and its claim is live."""
+    return and_(statement.status == NORMAL, statement.claim_id.not_in(retired_claim_ids()))
+
+
+def live_hop(hop: Any = Hop) -> Any:
+    """The hop is normal and its document is live."""
+    return and_(hop.status == NORMAL, hop.document_id.not_in(retired_document_ids()))

@@ -81,6 +81,8 @@ def test_unknown_object(cli, snapshot):
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: claim '42' not found (give its id or key)"
     result = cli("history", "document", "1")
+    assert result.exit_code == 1 and "document '1' not found" in result.stderr
+    result = cli("history", "event", "1")
     assert result.exit_code == 2
     assert snapshot() == before
 

@@ -52,6 +52,12 @@ NOT_WALKED = {
     "log export": "JSON Lines of the events exactly as stored (machine-readable, escaped by JSON)",
     "claim retract": "writes", "claim unlink": "writes", "document retract": "writes", "hop retract": "writes",
     "verdict retract": "writes", "actor unaffiliate": "writes",
+    "statement edit": "writes", "document edit": "writes", "hop edit": "writes", "actor edit": "writes",
+    "actor edit-affiliation": "writes", "claim edit-relation": "writes",
+    "claim merge": "writes", "claim unmerge": "writes", "document merge": "writes", "document unmerge": "writes",
+    "history hop": "shows before/after JSON like history document, which is walked",
+    "history affiliation": "shows before/after JSON like history document, which is walked",
+    "history relation": "shows before/after JSON like history document, which is walked",
 }
 
 
@@ -206,6 +212,7 @@ def argv_for(ids: dict[str, Any]) -> dict[str, list[list[str]]]:
         "history statement": [[str(st)]],
         "history actor": [[str(sp)]],
         "history verdict": [[str(ids["verdict"])]],
+        "history document": [[str(doc)]],
     }
 
 

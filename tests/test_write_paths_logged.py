@@ -62,7 +62,8 @@ SCENARIO: list[tuple[str, ...]] = [
     ("verdict", "edit", "1", "--expect-version", "1", "--label", "true"),
     ("actor", "add", "Leonid Volkov Jr.", "--new"),
     ("actor", "merge", "Leonid Volkov", "Leonid Volkov Jr."),
-    # corrections (issue 12): retire with a reason, reject and withdraw relations
+    # corrections (issue 12): edit, retire with a reason, reject and withdraw relations, merge
+    ("claim", "edit-relation", "2", "--expect-version", "1", "--note", "checked"),
     ("claim", "link", "1", "2", "--type", "same_as", "--reject", "--note", "different visits"),
     ("claim", "unlink", "1", "3", "--reason", "not a contradiction"),
     ("hop", "retract", "1", "--reason", "the article does not quote him"),
@@ -70,6 +71,15 @@ SCENARIO: list[tuple[str, ...]] = [
     ("actor", "unaffiliate", "1", "--reason", "wrong dates", "--deprecate"),
     ("claim", "retract", "3", "--reason", "typo"),
     ("document", "retract", "1", "--reason", "wrong article"),
+    ("claim", "add", "Police visited supporters of Navalny at home"),
+    ("claim", "merge", "1", "4"),
+    ("claim", "unmerge", "4"),
+    ("claim", "merge", "1", "4"),
+    ("document", "add", "--url", "https://tass.com/politics/2", "--outlet", "TASS"),
+    ("document", "merge", "2", "3"),
+    ("statement", "edit", "2", "--expect-version", "1", "--cue", "told TASS"),
+    ("document", "edit", "2", "--expect-version", "1", "--title", "Zakharova on the visits"),
+    ("actor", "edit", "AFP", "--expect-version", "1", "--description", "Agence France-Presse"),
 ]
 
 DELETE_WORDS = re.compile(r"^(delete|del|remove|rm|drop|purge|erase|destroy|truncate|wipe|forget)(-|$)")
@@ -120,8 +130,8 @@ def coverage_problems(database: Any) -> list[str]:
                 for table, span in (after.get("id_ranges") or {}).items():
                     if span:
                         imported.append((table, span[0], span[1]))
-            if event.action == "merge" and isinstance(after, dict):
-                merged.add(("actors", after["merged_id"]))
+            if event.action in ("merge", "unmerge") and isinstance(after, dict):
+                merged.add((event.object_type + "s", after["merged_id"]))
                 for label, ids in (after.get("moved") or {}).items():
                     for moved_id in ids:
                         merged.add((label.split(".")[0], moved_id))

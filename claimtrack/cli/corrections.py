@@ -109,6 +109,61 @@ def claim_unlink(
     say("\n".join(lines))
 
 
+def _merge(ctx: typer.Context, kind: str, keep: str, duplicate: str) -> None:
+    from claimtrack.cli.objects import say
+    from claimtrack.models import Claim, Document
+    from claimtrack.queries.lookup import get_by_ref
+    from claimtrack.services.merges import merge_claims, merge_documents
+
+    model: Any = Claim if kind == "claim" else Document
+    with write_session(ctx) as session:
+        survivor, loser = get_by_ref(session, model, keep), get_by_ref(session, model, duplicate)
+        survivor_id, loser_id = survivor.id, loser.id
+        (merge_claims if kind == "claim" else merge_documents)(session, survivor, loser)
+    what = "statements, verdicts and relations" if kind == "claim" else "hops"
+    say(f"Merged {kind} {loser_id} into {kind} {survivor_id}: its {what} now count as {kind} {survivor_id}'s; "
+        f"undo with `claimtrack {kind} unmerge {loser_id}`")
+
+
+def _unmerge(ctx: typer.Context, kind: str, duplicate: str) -> None:
+    from claimtrack.cli.objects import say
+    from claimtrack.models import Claim, Document
+    from claimtrack.queries.lookup import get_by_ref
+    from claimtrack.services.merges import unmerge
+
+    model: Any = Claim if kind == "claim" else Document
+    with write_session(ctx) as session:
+        obj = unmerge(session, get_by_ref(session, model, duplicate))
+        obj_id = obj.id
+    say(f"{kind.capitalize()} {obj_id} stands on its own again; what the merge moved is back")
+
+
+KeepArg = Annotated[str, typer.Argument(help="The one to keep (id or key).", show_default=False)]
+DuplicateArg = Annotated[str, typer.Argument(help="The duplicate (id or key).", show_default=False)]
+
+
+def claim_merge(ctx: typer.Context, keep: KeepArg, duplicate: DuplicateArg) -> None:
+    """Merge a duplicate claim into another: its statements (and their hops), verdicts and relations
+    move; the duplicate is kept, pointing at the survivor (`claim unmerge` undoes it)."""
+    _merge(ctx, "claim", keep, duplicate)
+
+
+def claim_unmerge(ctx: typer.Context, duplicate: DuplicateArg) -> None:
+    """Undo a claim merge: what moved moves back."""
+    _unmerge(ctx, "claim", duplicate)
+
+
+def document_merge(ctx: typer.Context, keep: KeepArg, duplicate: DuplicateArg) -> None:
+    """Merge a duplicate document into another: its hops move; the duplicate is kept, pointing at
+    the survivor (`document unmerge` undoes it)."""
+    _merge(ctx, "document", keep, duplicate)
+
+
+def document_unmerge(ctx: typer.Context, duplicate: DuplicateArg) -> None:
+    """Undo a document merge: the hops that moved move back."""
+    _unmerge(ctx, "document", duplicate)
+
+
 def _attach(module_name: str, group_name: str, name: str, command: Any) -> None:
     from claimtrack.cli.edit import _attach as attach
 
@@ -123,3 +178,7 @@ def register(app: typer.Typer) -> None:
     _attach("claimtrack.cli.hop", "hop_app", "retract", hop_retract)
     _attach("claimtrack.cli.verdict", "verdict_app", "retract", verdict_retract)
     _attach("claimtrack.cli.actor", "actor_app", "unaffiliate", actor_unaffiliate)
+    _attach("claimtrack.cli.claim", "claim_app", "merge", claim_merge)
+    _attach("claimtrack.cli.claim", "claim_app", "unmerge", claim_unmerge)
+    _attach("claimtrack.cli.document", "document_app", "merge", document_merge)
+    _attach("claimtrack.cli.document", "document_app", "unmerge", document_unmerge)

@@ -121,8 +121,9 @@ def _attach(module_name: str, group_name: str, command: Any, *, name: str = "edi
 
 def register(app: typer.Typer) -> None:
     """Attach the `edit` commands to their groups, and the corrections (retract, unlink, merge)."""
-    from claimtrack.cli import corrections
+    from claimtrack.cli import corrections, edit_more
 
     _attach("claimtrack.cli.claim", "claim_app", claim_edit)
     _attach("claimtrack.cli.verdict", "verdict_app", verdict_edit)
+    edit_more.register(app)
     corrections.register(app)

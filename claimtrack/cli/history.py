@@ -121,6 +121,30 @@ def history_verdict(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = 
     _history(ctx, "verdict", ref, as_json)
 
 
+@history_app.command("document")
+def history_document(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
+    """Every change to a document (edits, retraction, merges), oldest first."""
+    _history(ctx, "document", ref, as_json)
+
+
+@history_app.command("hop")
+def history_hop(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
+    """Every change to a hop, oldest first."""
+    _history(ctx, "hop", ref, as_json)
+
+
+@history_app.command("affiliation")
+def history_affiliation(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
+    """Every change to an affiliation (an actor's role), oldest first."""
+    _history(ctx, "affiliation", ref, as_json)
+
+
+@history_app.command("relation")
+def history_relation(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
+    """Every change to a claim relation (confirmed, rejected, withdrawn, edited), oldest first."""
+    _history(ctx, "relation", ref, as_json)
+
+
 def _parse_since(value: str | None) -> datetime | None:
     if value is None:
         return None

@@ -14,11 +14,27 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from claimtrack.models import Actor, Base, Claim, ClaimRelation, Event, Statement, Verdict
+from claimtrack.models import (
+    Actor,
+    Affiliation,
+    Base,
+    Claim,
+    ClaimRelation,
+    Document,
+    Event,
+    Hop,
+    Statement,
+    Verdict,
+)
 from claimtrack.queries.lookup import get_by_ref
 
 #: object kinds `history` accepts, with their model
-HISTORY_KINDS: dict[str, type[Base]] = {"claim": Claim, "statement": Statement, "actor": Actor, "verdict": Verdict}
+HISTORY_KINDS: dict[str, type[Base]] = {"claim": Claim, "statement": Statement, "actor": Actor, "verdict": Verdict,
+                                        "document": Document, "hop": Hop, "affiliation": Affiliation,
+                                        "relation": ClaimRelation}
+
+#: the object_type events record for a kind, where the two differ
+_EVENT_TYPES = {"relation": "claim_relation"}
 
 #: table names an import event's per-table id ranges may use for each object type
 _TABLES = {
@@ -149,7 +165,8 @@ def object_history(session: Session, kind: str, ref: str) -> tuple[Base, list[Ev
     model = HISTORY_KINDS[kind]
     obj = get_by_ref(session, model, ref)
     object_id: int = obj.id  # type: ignore[attr-defined]
-    conditions = [and_(Event.object_type == kind, Event.object_id == object_id)]
+    event_type = _EVENT_TYPES.get(kind, kind)
+    conditions = [and_(Event.object_type == event_type, Event.object_id == object_id)]
     if kind == "claim":
         relation_ids = select(ClaimRelation.id).where(
             or_(ClaimRelation.source_claim_id == object_id, ClaimRelation.target_claim_id == object_id)
@@ -158,12 +175,13 @@ def object_history(session: Session, kind: str, ref: str) -> tuple[Base, list[Ev
     own = {event.id: to_row(event) for event in session.scalars(select(Event).where(or_(*conditions)))}
     for event in session.scalars(select(Event).where(Event.action == "import").order_by(Event.id)):
         row = to_row(event)
-        if import_covers(row.after, kind, object_id):
+        if import_covers(row.after, event_type, object_id):
             own[row.id] = row
-    if kind == "actor":
-        # a merge is recorded on the survivor; the duplicate's history shows it too
-        for event in session.scalars(select(Event).where(Event.action == "merge", Event.object_type == "actor")):
+    if kind in ("actor", "claim", "document"):
+        # a merge is recorded on the survivor, an unmerge on the duplicate; both histories show both
+        for event in session.scalars(select(Event).where(Event.action.in_(("merge", "unmerge")),
+                                                         Event.object_type == kind)):
             row = to_row(event)
-            if isinstance(row.after, dict) and row.after.get("merged_id") == object_id:
+            if isinstance(row.after, dict) and object_id in (row.after.get("merged_id"), row.after.get("survivor_id")):
                 own[row.id] = row
     return obj, [own[key] for key in sorted(own)]

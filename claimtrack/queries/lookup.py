@@ -8,11 +8,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claimtrack.errors import NotFound
-from claimtrack.models import Actor, Base, Claim, Document, Hop, Statement, Verdict
+from claimtrack.models import (
+    Actor,
+    Affiliation,
+    Base,
+    Claim,
+    ClaimRelation,
+    Document,
+    Hop,
+    Statement,
+    Verdict,
+)
 
 T = TypeVar("T", bound=Base)
 
-_NAMES = {Actor: "actor", Claim: "claim", Document: "document", Statement: "statement", Hop: "hop", Verdict: "verdict"}
+_NAMES = {Actor: "actor", Claim: "claim", Document: "document", Statement: "statement", Hop: "hop", Verdict: "verdict",
+          Affiliation: "affiliation", ClaimRelation: "relation"}
 
 
 def get_by_ref(session: Session, model: type[T], ref: str | int) -> T:

@@ -1,4 +1,4 @@
-"""Edits of claims and verdicts with optimistic locking.
+"""Edits of every record kind with optimistic locking.
 
 The editor says which version they read (`expect_version`, shown by `claim show` / `verdict
 show` and `history`). If somebody changed the object since, the edit fails with a message that
@@ -28,7 +28,9 @@ UNSET: Any = object()
 
 
 #: where a person re-reads an object (and sees what changed); `verdict` has no `show` command
-_REREAD = {"claim": "claimtrack claim show {id}", "verdict": "claimtrack history verdict {id}"}
+_REREAD = {"claim": "claimtrack claim show {id}", "verdict": "claimtrack history verdict {id}",
+           "statement": "claimtrack statement show {id}", "document": "claimtrack document show {id}",
+           "actor": "claimtrack actor show {id}"}
 
 
 def _stale(kind: str, obj_id: int, expected: int, current: int | None) -> ConcurrentEdit:
@@ -171,3 +173,179 @@ def edit_verdict(
                 )
 
     return _apply(session, "verdict", verdict, expect_version, changes, validate)
+
+
+# --------------------------------------------------------------------------- every other kind
+#
+# One table per kind says which fields `edit` may change and how a given value is cleaned into
+# column values; `edit_object` does the rest (only given fields change, the version check, the
+# before/after event). Validation that spans fields runs after the values are set, before flush.
+
+
+def _text(field: str) -> Callable[[Session, Any, Any], dict[str, Any]]:
+    """An optional free-text field: blank clears it."""
+    def clean(session: Session, obj: Any, value: Any) -> dict[str, Any]:
+        return {field: value.strip() if isinstance(value, str) and value.strip() else None}
+    return clean
+
+
+def _required(field: str, what: str) -> Callable[[Session, Any, Any], dict[str, Any]]:
+    def clean(session: Session, obj: Any, value: Any) -> dict[str, Any]:
+        if value is None or not str(value).strip():
+            raise InvalidInput(f"{field} is empty; give {what}")
+        return {field: str(value).strip()}
+    return clean
+
+
+def _choice(field: str, enum: Any, label: str) -> Callable[[Session, Any, Any], dict[str, Any]]:
+    def clean(session: Session, obj: Any, value: Any) -> dict[str, Any]:
+        if value is None:
+            raise InvalidInput(f"{label} cannot be cleared; give one of: " + ", ".join(m.value for m in enum))
+        return {field: parse_choice(enum, value, label).value}
+    return clean
+
+
+def _optional_choice(field: str, enum: Any, label: str) -> Callable[[Session, Any, Any], dict[str, Any]]:
+    def clean(session: Session, obj: Any, value: Any) -> dict[str, Any]:
+        return {field: parse_choice(enum, value, label).value if value else None}
+    return clean
+
+
+def _partial(prefix: str) -> Callable[[Session, Any, Any], dict[str, Any]]:
+    """A partial date given as a PartialDate (or None to clear)."""
+    def clean(session: Session, obj: Any, value: Any) -> dict[str, Any]:
+        partial: PartialDate | None = value
+        return {f"{prefix}_on": partial.start if partial else None,
+                f"{prefix}_precision": partial.precision.value if partial else None,
+                f"{prefix}_approx": partial.approximate if partial else False}
+    return clean
+
+
+def _flag(field: str) -> Callable[[Session, Any, Any], dict[str, Any]]:
+    def clean(session: Session, obj: Any, value: Any) -> dict[str, Any]:
+        return {field: bool(value)}
+    return clean
+
+
+def _key(model: Any, kind: str) -> Callable[[Session, Any, Any], dict[str, Any]]:
+    def clean(session: Session, obj: Any, value: Any) -> dict[str, Any]:
+        key = value.strip() if isinstance(value, str) and value.strip() else None
+        if key is not None and session.scalar(select(model.id).where(model.key == key, model.id != obj.id)):
+            raise AlreadyExists(f"a {kind} with key {key!r} already exists")
+        return {"key": key}
+    return clean
+
+
+def _document_url(session: Session, obj: Any, value: Any) -> dict[str, Any]:
+    from claimtrack.models import Document
+    from claimtrack.normalize import normalize_url
+
+    url = value.strip() if isinstance(value, str) and value.strip() else None
+    if url is None:
+        return {"url": None, "url_normalized": None}
+    normalized = normalize_url(url)
+    other = session.scalar(select(Document.id).where(Document.url_normalized == normalized, Document.id != obj.id))
+    if other is not None:
+        raise AlreadyExists(f"document {other} already has this URL; merge the two with "
+                            f"`claimtrack document merge {other} {obj.id}`")
+    return {"url": url, "url_normalized": normalized}
+
+
+def _statement_checks(st: Any) -> None:
+    if st.quote is not None and st.speaker_id is None and st.speaker_descriptor is None:
+        raise InvalidInput("a quote needs a speaker or an anonymous descriptor; the reporter's own voice is not quoted")
+    if st.quote_kind is not None and st.quote is None:
+        raise InvalidInput("a quote kind needs a quote")
+    if st.quote is not None and st.quote_kind is None:
+        st.quote_kind = "direct"
+
+
+def _affiliation_checks(a: Any) -> None:
+    if a.start_on is not None and a.end_on is not None and a.start_on > a.end_on:
+        raise InvalidInput(f"the role starts ({a.start}) after it ends ({a.end})")
+
+
+def _hop_checks(hop: Any) -> None:
+    if hop.is_primary and hop.via_hop_id is not None:
+        raise InvalidInput(f"hop {hop.id} relies on hop {hop.via_hop_id}, so it cannot be the primary source; "
+                           f"clear that first with `claimtrack hop set-via {hop.id}`")
+
+
+def _specs() -> dict[str, tuple[Any, dict[str, Callable[[Session, Any, Any], dict[str, Any]]], Any]]:
+    """kind -> (model, field cleaners, cross-field check)."""
+    from claimtrack.models import Actor, Affiliation, ClaimRelation, Document, Hop, Statement
+    from claimtrack.vocab import ActorKind, DocumentKind, QuoteKind, RelationType, Stance
+
+    return {
+        "statement": (Statement, {
+            "stance": _choice("stance", Stance, "stance"),
+            "quote": _text("quote"), "quote_kind": _optional_choice("quote_kind", QuoteKind, "quote kind"),
+            "cue": _text("cue"), "channel": _text("channel"), "context": _text("context"),
+            "said": _partial("said"), "language": _text("language"), "original_text": _text("original_text"),
+            "speaker_descriptor": _text("speaker_descriptor"), "key": _key(Statement, "statement"),
+        }, _statement_checks),
+        "document": (Document, {
+            "title": _text("title"), "url": _document_url, "kind": _choice("kind", DocumentKind, "document kind"),
+            "language": _text("language"), "author": _text("author"), "published": _partial("published"),
+            "archive_url": _text("archive_url"), "key": _key(Document, "document"),
+        }, None),
+        "hop": (Hop, {"cue": _text("cue"), "quote": _text("quote"), "is_primary": _flag("is_primary"),
+                      "key": _key(Hop, "hop")}, _hop_checks),
+        "actor": (Actor, {
+            "name": _required("name", "the actor's display name"),
+            "kind": _choice("kind", ActorKind, "actor kind"), "description": _text("description"),
+        }, None),
+        "affiliation": (Affiliation, {
+            "role": _required("role", "a role such as 'spokeswoman'"),
+            "start": _partial("start"), "end": _partial("end"),
+        }, _affiliation_checks),
+        "relation": (ClaimRelation, {
+            "type": _choice("type", RelationType, "relation type"), "note": _text("note"),
+        }, None),
+    }
+
+
+#: the fields `edit` may change, per kind (what `--help` and the unknown-field error list)
+def editable_fields(kind: str) -> list[str]:
+    return list(_specs()[kind][1])
+
+
+def edit_object(session: Session, kind: str, obj: Any, given: dict[str, Any], *, expect_version: int) -> bool:
+    """Change the given fields of a statement, document, hop, actor, affiliation or relation.
+
+    Only the fields given change; a stale `expect_version` or an unknown field is refused before
+    anything is written. True when something changed (an `update` event records before/after).
+    """
+    specs = _specs()
+    if kind not in specs:
+        raise InvalidInput(f"unknown kind {kind!r}; expected one of: {', '.join(specs)}")
+    _model, cleaners, check = specs[kind]
+    unknown = sorted(set(given) - set(cleaners))
+    if unknown:
+        raise InvalidInput(f"unknown field {unknown[0]!r} for a {kind}; expected one of: {', '.join(cleaners)}")
+    if not given:
+        raise InvalidInput("nothing to change: give at least one field to edit (see --help)")
+    from claimtrack.services.corrections import ensure_live
+
+    ensure_live(obj)
+    check_version(kind, obj, expect_version)
+    changes: dict[str, Any] = {}
+    for name, value in given.items():
+        changes.update(cleaners[name](session, obj, value))
+    if kind == "actor" and "name" in changes and changes["name"] != obj.name:
+        _keep_name_resolvable(session, obj, changes["name"])
+    return _apply(session, kind, obj, expect_version, changes, (lambda: check(obj)) if check else (lambda: None))
+
+
+def _keep_name_resolvable(session: Session, actor: Any, name: str) -> None:
+    """A renamed actor keeps its old spellings and answers to the new one (an alias is added)."""
+    from claimtrack.models import ActorAlias
+    from claimtrack.normalize import normalize_name
+    from claimtrack.services.actors import add_alias
+
+    normalized = normalize_name(name)
+    if not normalized:
+        raise InvalidInput("name is empty; give the actor's display name")
+    if session.scalar(select(ActorAlias.id).where(ActorAlias.actor_id == actor.id,
+                                                  ActorAlias.normalized == normalized)) is None:
+        add_alias(session, actor, name)

@@ -108,4 +108,32 @@ def parse_choice(enum: type[StrEnum], value: str, field: str) -> StrEnum:
         return enum(cleaned)
     except ValueError:
         valid = ", ".join(m.value for m in enum)
-        raise InvalidInput(f"unknown {field} {value!r}; expected one of: {valid}") from None
+        guess = did_you_mean(enum, cleaned)
+        hint = f"; did you mean {guess!r}?" if guess else ""
+        raise InvalidInput(f"unknown {field} {value!r}; expected one of: {valid}{hint}") from None
+
+
+#: words people write for a vocabulary value (the noun, the bare verb, a shorthand)
+SYNONYMS: dict[str, str] = {
+    "denial": "denies", "deny": "denies", "denied": "denies", "assert": "asserts", "asserted": "asserts",
+    "claim": "asserts", "claims": "asserts", "says": "asserts", "said": "asserts", "confirm": "confirms",
+    "confirmed": "confirms", "confirmation": "confirms", "dispute": "disputes", "disputed": "disputes",
+    "retract": "retracts", "retracted": "retracts", "retraction": "retracts", "report": "reports",
+    "reported": "reports", "no_comment": "declines_to_comment", "declined": "declines_to_comment",
+    "declined_to_comment": "declines_to_comment", "decline": "declines_to_comment",
+    "no_response": "did_not_respond", "no_reply": "did_not_respond", "no_answer": "did_not_respond",
+    "not_responded": "did_not_respond", "did_not_reply": "did_not_respond", "unresponsive": "did_not_respond",
+    "contradiction": "contradicts", "contradict": "contradicts", "support": "supports", "same": "same_as",
+    "duplicate": "same_as", "refine": "refines", "quote": "direct", "paraphrase": "indirect",
+}
+
+
+def did_you_mean(enum: type[StrEnum], cleaned: str) -> str | None:
+    """The vocabulary value a mistyped word most likely meant, or None."""
+    import difflib
+
+    values = [m.value for m in enum]
+    if SYNONYMS.get(cleaned) in values:
+        return SYNONYMS[cleaned]
+    close = difflib.get_close_matches(cleaned, values, n=1, cutoff=0.6)
+    return close[0] if close else None

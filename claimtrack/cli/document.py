@@ -31,8 +31,11 @@ def add(
     file: Annotated[str | None, typer.Option(
         "--file", help="The saved page (.html or .txt, or - for standard input): its text is stored as a "
         "snapshot, and title, byline, date, site and language are taken from it unless given.")] = None,
+    attach_to: Annotated[int | None, typer.Option("--attach-to", help="Attach --url to this document, logged "
+                                                                     "without a URL (asked on a terminal).")] = None,
 ) -> None:
-    """Add a document, or show the existing one with the same (normalized) URL.
+    """Add a document, or show the existing one with the same (normalized) URL, or the same
+    outlet, title and date (quote marks, dashes and case aside).
 
     With --file the page's text is kept (see `document text`); adding the same URL again with
     different text stores a new version, never overwriting the old one.
@@ -59,27 +62,41 @@ def add(
     retrieved_date = past_date(retrieved, "--retrieved")
     retrieved_at = (datetime.combine(retrieved_date.start, datetime.min.time(), tzinfo=UTC)
                     if retrieved_date else datetime.now(UTC))
+    from claimtrack.cli.objects import is_interactive
+    from claimtrack.services.documents import SameDocument
+
     site_note = None
-    with write_session(ctx) as session:
-        outlet_actor = resolve_optional(session, outlet, create=new, kind="outlet")
-        if outlet_actor is None and page is not None and page.site_name:
-            outlet_actor, site_note = _outlet_from_site(session, page.site_name)
-        result = add_document(session, url=url, outlet=outlet_actor, title=title, published=published_date, kind=kind,
-                              language=language, author=author, archive_url=archive_url, retrieved_at=retrieved_at)
-        doc_id = result.document.id
-        stored = None
-        if page is not None:
-            import hashlib
+    attach = attach_to
+    for attempt in range(2):
+        try:
+            with write_session(ctx) as session:
+                outlet_actor = resolve_optional(session, outlet, create=new, kind="outlet")
+                if outlet_actor is None and page is not None and page.site_name:
+                    outlet_actor, site_note = _outlet_from_site(session, page.site_name)
+                result = add_document(session, url=url, outlet=outlet_actor, title=title,
+                                      published=published_date, kind=kind, language=language, author=author,
+                                      archive_url=archive_url, retrieved_at=retrieved_at, attach_to=attach)
+                doc_id = result.document.id
+                stored = None
+                if page is not None:
+                    import hashlib
 
-            from claimtrack.services.snapshots import add_snapshot
+                    from claimtrack.services.snapshots import add_snapshot
 
-            stored = add_snapshot(session, result.document, text=page.text, media_type=page.media_type,
-                                  byte_size=page.byte_size, source_hash=hashlib.sha256(data).hexdigest(),
-                                  retrieved_at=retrieved_at)
-            version, created, previous = stored.snapshot.version, stored.created, stored.previous
+                    stored = add_snapshot(session, result.document, text=page.text, media_type=page.media_type,
+                                          byte_size=page.byte_size, source_hash=hashlib.sha256(data).hexdigest(),
+                                          retrieved_at=retrieved_at)
+                    version, created, previous = stored.snapshot.version, stored.created, stored.previous
+            break
+        except SameDocument as same:
+            if attempt or not is_interactive(None) or not typer.confirm(
+                    f"{same} — attach the URL to document {same.document_id}?", default=True):
+                raise
+            attach = same.document_id
     if page is not None:
         _show_found(page, site_note)
-    say(f"{'Added' if result.created else 'Already logged:'} document {doc_id}")
+    say(f"Attached the URL to document {doc_id}" if result.attached
+        else f"{'Added' if result.created else 'Already logged:'} document {doc_id}")
     if stored is not None and page is not None:
         if not created:
             say(f"Text unchanged: same as version {version} (nothing stored)")

@@ -25,8 +25,10 @@ STANCES = "asserts, confirms, denies, disputes, retracts, declines_to_comment, d
 DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY, or ~ for approximate; not in the future"
 
 
-def _ask_name(session: Session, field: str, option: str, name: str, create_fields: set[str]) -> str:
-    """Interactive resolution of one name: exact match, "Did you mean …?", or create it."""
+def _ask_name(session: Session, field: str, option: str, name: str, create_fields: set[str],
+              new: bool = False) -> str:
+    """Interactive resolution of one name: exact match, "Did you mean …?", or create it (without
+    asking again when --new was given)."""
     from claimtrack.errors import NotFound
     from claimtrack.services.resolve import candidates, find_exact
 
@@ -36,7 +38,7 @@ def _ask_name(session: Session, field: str, option: str, name: str, create_field
     for candidate in candidates(session, stripped):
         if typer.confirm(f"{option} {stripped!r}: did you mean {candidate.describe()}?", default=True):
             return f"#{candidate.actor_id}"
-    if typer.confirm(f"Create a new actor {stripped!r} for {option}?", default=False):
+    if new or typer.confirm(f"Create a new actor {stripped!r} for {option}?", default=False):
         create_fields.add(field)
         return stripped
     raise NotFound(f"{option}: no actor {stripped!r} chosen or created; nothing was logged")
@@ -98,8 +100,14 @@ def log(
                                                                                "broadcast, press_release, "
                                                                                "transcript, translation, other.")] = None,
     document_language: Annotated[str | None, typer.Option("--document-language", help="The document's language.")] = None,
+    document: Annotated[str | None, typer.Option("--document", help="An already logged document (id or key) "
+                                                                    "that reports it: no need to retype outlet, "
+                                                                    "title and date.")] = None,
     new: Annotated[bool, typer.Option("--new", help="Create speakers, outlets and intermediaries that do not "
-                                                    "exist yet (otherwise near matches are refused).")] = False,
+                                                    "exist yet (a name close to an existing one is refused: "
+                                                    "did you mean …?).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --new: create a name even when a similar one "
+                                                        "exists.")] = False,
     interactive: Annotated[bool | None, typer.Option("--interactive/--no-interactive",
                                                      help="Ask for missing parts and near-miss names. "
                                                           "Default: when stdin is a terminal.",
@@ -146,11 +154,12 @@ def log(
 
     create_fields: set[str] = set()
     names = {"speaker": speaker, "outlet": outlet, "via": via, "on_behalf_of": on_behalf_of}
-    if ask and not new:
+    if ask and not force:
         with read_session(ctx) as session:
             for field, value in list(names.items()):
                 if value and value.strip():
-                    names[field] = _ask_name(session, field, "--" + field.replace("_", "-"), value, create_fields)
+                    names[field] = _ask_name(session, field, "--" + field.replace("_", "-"), value, create_fields,
+                                             new)
 
     from claimtrack.services.statements import log_statement
 
@@ -160,7 +169,7 @@ def log(
         "via_cue": via_cue, "primary": primary, "document_kind": document_kind,
         "document_language": document_language, "create_fields": create_fields,
         "quantity_subject": quantity_subject, "quantity_value": quantity_value, "quantity_bound": quantity_bound,
-        "quantity_unit": quantity_unit,
+        "quantity_unit": quantity_unit, "document_ref": document, "force": force,
     }
     with write_session(ctx) as session:
         result = log_statement(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 
 from claimtrack.models import Claim, Document, Hop, Statement
 
@@ -41,6 +41,12 @@ def live_statement(statement: Any = Statement) -> Any:
     return and_(statement.status == NORMAL, statement.claim_id.not_in(retired_claim_ids()))
 
 
+def retired_statement_ids() -> Any:
+    """A subquery of the ids of statements that do not count (retired, or about a retired claim)."""
+    return select(Statement.id).where(or_(Statement.status != NORMAL, Statement.claim_id.in_(retired_claim_ids())))
+
+
 def live_hop(hop: Any = Hop) -> Any:
-    """The hop is normal and its document is live."""
-    return and_(hop.status == NORMAL, hop.document_id.not_in(retired_document_ids()))
+    """The hop is normal, its document is live and so is the statement it reports."""
+    return and_(hop.status == NORMAL, hop.document_id.not_in(retired_document_ids()),
+                hop.statement_id.not_in(retired_statement_ids()))

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate, parse_optional_date
-from claimtrack.errors import InvalidInput
+from claimtrack.errors import Ambiguous, InvalidInput
 from claimtrack.models import Actor
 from claimtrack.normalize import fold, normalize_name
 from claimtrack.queries.lookup import get_by_ref, get_statement
@@ -30,6 +30,7 @@ _MORE = {
     "via_cue", "via_quote", "primary", "document_kind", "document_language", "author",
     "archive_url", "speaker_kind", "outlet_kind", "via_kind", "create_fields", "today",
     "quantity_subject", "quantity_value", "quantity_bound", "quantity_unit", "claim_language", "key",
+    "document_ref", "force", "attach_to",
 }
 
 
@@ -111,9 +112,14 @@ def log_statement(
         raise InvalidInput(f"--said {said_date} is after --published {published_date}; "
                            "a document cannot report a statement made after it was published")
     url, title = _text(url), _text(title)
+    document_ref = _text(more.get("document_ref"))
+    if document_ref and (url or title or outlet or published):
+        given = [n for n, v in (("--url", url), ("--title", title), ("--outlet", outlet), ("--published", published))
+                 if v]
+        raise InvalidInput(f"--document reuses a logged document: drop {', '.join(given)}")
     if (outlet or published) and not (url or title):
         raise InvalidInput("to log where it was reported give --url, or --title (with --outlet and --published)")
-    if via and not (url or title):
+    if via and not (url or title or document_ref):
         raise InvalidInput("--via names who a document relied on; give the document too (--url or --title)")
 
     def create(name: str) -> bool:
@@ -125,6 +131,16 @@ def log_statement(
         if not name or not name.strip():
             return None
         known = bool(find_exact(session, name))
+        if not known and create_missing and field_name not in create_fields and not more.get("force"):
+            # --new creates what does not exist, not a second spelling of what does
+            from claimtrack.services.resolve import candidates
+
+            close = candidates(session, name)
+            if close:
+                raise Ambiguous(
+                    f"--{field_name.replace('_', '-')}: no actor named {name!r}, but similar ones exist "
+                    f"(did you mean {close[0].name!r}?); name it as logged, or add --force to create "
+                    f"{name!r} anyway", [c.describe() for c in close])
         actor = resolve_optional(session, name, create=create(field_name), kind=kind)
         if not known and actor is not None and actor.created_at is not None and create(field_name) \
                 and normalize_name(actor.name) == normalize_name(name):
@@ -147,14 +163,21 @@ def log_statement(
 
     document = None
     document_created = False
-    if url or title:
+    if document_ref:
+        from claimtrack.queries.lookup import get_document
+        from claimtrack.services.corrections import ensure_live
+        from claimtrack.services.documents import survivor
+
+        document = survivor(session, get_document(session, document_ref))
+        ensure_live(document, "reported in")
+    elif url or title:
         if not url and find_document(session, outlet=outlet_actor, title=title, published=published_date) is None \
                 and outlet_actor is None:
             raise InvalidInput("a document without --url needs --outlet (and --published) to be found again")
         doc_result = add_document(
             session, url=url, outlet=outlet_actor, title=title, published=published_date,
             kind=more.get("document_kind") or "article", language=more.get("document_language"),
-            author=more.get("author"), archive_url=more.get("archive_url"),
+            author=more.get("author"), archive_url=more.get("archive_url"), attach_to=more.get("attach_to"),
         )
         document, document_created = doc_result.document, doc_result.created
         if document_created:

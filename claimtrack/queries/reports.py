@@ -376,9 +376,18 @@ def outlet_report(session: Session, actor: Actor) -> OutletReport:
     ids = [actor.id, *info.merged_ids]
     # retracted, deprecated and merged documents, and retired hops and statements, count for nothing
     docs = select(Document.id).where(Document.outlet_id.in_(ids), live_document())
-    n_docs, first, last = session.execute(
-        select(func.count(), func.min(Document.published_on), func.max(Document.published_on))
-        .where(Document.outlet_id.in_(ids), live_document())).one()
+    n_docs = session.scalar(select(func.count()).where(Document.outlet_id.in_(ids), live_document())) or 0
+
+    def at_precision(order: Any) -> str | None:
+        # the first or last date as the document gives it ("2024-03", "~2021"), never an invented day
+        row = session.execute(
+            select(Document.published_on, Document.published_precision, Document.published_approx)
+            .where(Document.outlet_id.in_(ids), live_document(), Document.published_on.is_not(None))
+            .order_by(order, Document.id).limit(1)).first()
+        partial = PartialDate.of(*row) if row else None
+        return str(partial) if partial else None
+
+    first, last = at_precision(Document.published_on.asc()), at_precision(Document.published_on.desc())
     live = (Hop.document_id.in_(docs), Hop.status == "normal", live_statement())
     speaker, via = aliased(Actor), aliased(Actor)
     attribution_class = case(
@@ -414,7 +423,7 @@ def outlet_report(session: Session, actor: Actor) -> OutletReport:
         .where(*live).group_by(earlier_doc.outlet_id, earlier_outlet.name)
         .order_by(func.count().desc(), earlier_outlet.name).limit(LIST_CAP))]
     recent = _statement_rows(session, [Statement.id.in_(select(Hop.statement_id).where(Hop.document_id.in_(docs)))])
-    return OutletReport(info, n_docs or 0, first.isoformat() if first else None, last.isoformat() if last else None,
+    return OutletReport(info, n_docs, first, last,
                         hops, statements, counts, shares, intermediaries, relies, recent)
 
 

@@ -162,6 +162,8 @@ def scope_for_key(key: str) -> Scope | None:
         return Scope(hop_id=ident)
     if parts[1] == "claim":
         return Scope(claim_id=ident)
+    if parts[1] == "document":
+        return Scope(document_id=ident)
     return None
 
 
@@ -169,7 +171,7 @@ Rule = Callable[[Session, Scope], list[Problem]]
 
 
 def _registry() -> dict[str, Rule]:
-    from claimtrack.checks import chains, dates, quote_text, quotes, sources
+    from claimtrack.checks import chains, dates, quote_text, quotes, records, sources
 
     return {
         "unattributed": sources.unattributed,
@@ -182,13 +184,18 @@ def _registry() -> dict[str, Rule]:
         "quote-drift": quotes.quote_drift,
         "quote-not-in-document": quote_text.quote_not_in_document,
         "missing-dates": dates.missing_dates,
+        "no-source": records.no_source,
+        "unfindable-document": records.unfindable_document,
+        "undated-statement": records.undated_statement,
+        "translated-quote": records.translated_quote,
     }
 
 
 #: rule names in the order they run and are reported
 RULE_NAMES = (
     "unattributed", "vague-source", "anonymous-speaker", "no-primary-source", "time-order",
-    "circular-citation", "echo", "quote-drift", "quote-not-in-document", "missing-dates",
+    "circular-citation", "echo", "quote-drift", "quote-not-in-document", "missing-dates", "no-source",
+    "translated-quote", "unfindable-document", "undated-statement",
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from claimtrack.checks import ObjectRef, Scope
 from claimtrack.models import Hop, Statement
+from claimtrack.queries.live import live_statement, retired_document_ids
 
 #: a quote or claim text is cut to this many characters inside a message
 SNIPPET = 80
@@ -27,8 +28,9 @@ def snippet(text: str | None, limit: int = SNIPPET) -> str:
 
 
 def scope_statements(query: Any, scope: Scope) -> Any:
-    """Limit a query over `Statement` to the scope; withdrawn statements are never audited."""
-    query = query.where(Statement.status == "normal")
+    """Limit a query over `Statement` to the scope; withdrawn statements, and statements about a
+    retracted, deprecated or merged claim, are never audited."""
+    query = query.where(live_statement())
     if scope.claim_id is not None:
         query = query.where(Statement.claim_id == scope.claim_id)
     if scope.claim_ids is not None:
@@ -43,8 +45,9 @@ def scope_statements(query: Any, scope: Scope) -> Any:
 
 
 def scope_hops(query: Any, scope: Scope) -> Any:
-    """Limit a query over `Hop` (joined to its `Statement`) to the scope."""
-    query = query.where(Statement.status == "normal")
+    """Limit a query over `Hop` (joined to its `Statement`) to the scope; retired hops, hops in
+    retired documents and hops of retired statements are never audited."""
+    query = query.where(live_statement(), Hop.status == "normal", Hop.document_id.not_in(retired_document_ids()))
     if scope.claim_id is not None:
         query = query.where(Statement.claim_id == scope.claim_id)
     if scope.claim_ids is not None:

@@ -1,0 +1,131 @@
+"""Rules about what a record lacks: a source, a findable document, a date, the original wording."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from claimtrack.checks import ObjectRef, Problem, Scope
+from claimtrack.checks._common import (
+    claim_ref,
+    document_label,
+    scope_statements,
+    snippet,
+    statement_ref,
+)
+from claimtrack.models import Actor, Claim, Document, Event, Hop, Statement
+from claimtrack.queries.live import live_document, live_hop
+
+#: an import with more unsourced statements than this gets one grouped finding
+GROUP_OVER = 20
+
+
+def _import_ranges(session: Session) -> list[tuple[int, str, int, int]]:
+    """(event id, file, first, last statement id) of every import event."""
+    ranges = []
+    for event_id, after in session.execute(select(Event.id, Event.after).where(Event.action == "import")):
+        try:
+            data = json.loads(after) if after else {}
+        except ValueError:
+            continue
+        span = (data.get("id_ranges") or {}).get("statements") if isinstance(data, dict) else None
+        if isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span):
+            ranges.append((event_id, str(data.get("file") or data.get("path") or "an import"), span[0], span[1]))
+    return ranges
+
+
+def no_source(session: Session, scope: Scope) -> list[Problem]:
+    """A statement reported in no (live) document: nobody can check where it was said.
+
+    An import that brought many such statements gives one finding with the count, not thousands."""
+    reported = select(Hop.statement_id).where(live_hop())
+    speaker = aliased(Actor)
+    query = scope_statements(
+        select(Statement.id, Statement.claim_id, Claim.text, speaker.name, Statement.speaker_descriptor)
+        .join(Claim, Claim.id == Statement.claim_id).outerjoin(speaker, speaker.id == Statement.speaker_id)
+        .where(Statement.id.not_in(reported)).order_by(Statement.id),
+        scope,
+    )
+    rows = list(session.execute(query))
+    problems: list[Problem] = []
+    grouped: set[int] = set()
+    for event_id, file, first, last in _import_ranges(session):
+        inside = [r for r in rows if first <= r[0] <= last]
+        if len(inside) > GROUP_OVER:
+            grouped.update(r[0] for r in inside)
+            problems.append(Problem(
+                "no-source", "warning",
+                f"{len(inside):,} statements imported from {file} (import event {event_id}) are reported in no "
+                "document: log where each was said, or accept the import as unsourced.",
+                [ObjectRef("statement", r[0], None) for r in inside[:5]], f"no-source:import:{event_id}",
+                {"count": len(inside), "import_event": event_id}))
+    for sid, claim_id, text, name, descriptor in rows:
+        if sid in grouped:
+            continue
+        problems.append(Problem(
+            "no-source", "warning",
+            f"Statement {sid} is reported in no document: log where it was said or reported "
+            "(`claimtrack log --statement ID --url …`).",
+            [statement_ref(sid, name, descriptor, text), claim_ref(claim_id, text)], f"no-source:statement:{sid}"))
+    return problems
+
+
+def unfindable_document(session: Session, scope: Scope) -> list[Problem]:
+    """A document with neither a URL nor an archived copy: nobody can read it again."""
+    outlet = aliased(Actor)
+    query = (select(Document.id, outlet.name, Document.title).outerjoin(outlet, outlet.id == Document.outlet_id)
+             .where(Document.url.is_(None), Document.archive_url.is_(None), live_document()).order_by(Document.id))
+    if scope.document_id is not None:
+        query = query.where(Document.id == scope.document_id)
+    elif not scope.whole:
+        return []
+    return [Problem("unfindable-document", "info",
+                    f"{document_label(doc_id, name, title)} has neither a URL nor an archived copy: "
+                    "add one (`document edit ID --url …` or `--archive-url …`) so it can be read again.",
+                    [ObjectRef("document", doc_id, document_label(doc_id, name, title))],
+                    f"unfindable-document:document:{doc_id}")
+            for doc_id, name, title in session.execute(query)]
+
+
+def undated_statement(session: Session, scope: Scope) -> list[Problem]:
+    """A statement with no date said: it cannot be ordered, nor checked against what reports it."""
+    speaker = aliased(Actor)
+    query = scope_statements(
+        select(Statement.id, Statement.claim_id, Claim.text, speaker.name, Statement.speaker_descriptor)
+        .join(Claim, Claim.id == Statement.claim_id).outerjoin(speaker, speaker.id == Statement.speaker_id)
+        .where(Statement.said_on.is_(None), Statement.speaker_id.is_not(None)).order_by(Statement.id),
+        scope,
+    )
+    return [Problem("undated-statement", "info",
+                    f"Statement {sid} has no date said: give it at the precision known "
+                    "(`statement edit ID --said 2021-07` or `~2021`).",
+                    [statement_ref(sid, name, descriptor, text), claim_ref(claim_id, text)],
+                    f"undated-statement:statement:{sid}")
+            for sid, claim_id, text, name, descriptor in session.execute(query)]
+
+
+def translated_quote(session: Session, scope: Scope) -> list[Problem]:
+    """A direct quote known only from translations, with no original wording recorded."""
+    in_original = select(Hop.statement_id).join(Document, Document.id == Hop.document_id).where(
+        live_hop(), Document.kind != "translation")
+    in_translation = select(Hop.statement_id).join(Document, Document.id == Hop.document_id).where(
+        live_hop(), Document.kind == "translation")
+    speaker = aliased(Actor)
+    query = scope_statements(
+        select(Statement.id, Statement.claim_id, Claim.text, speaker.name, Statement.speaker_descriptor,
+               Statement.quote)
+        .join(Claim, Claim.id == Statement.claim_id).outerjoin(speaker, speaker.id == Statement.speaker_id)
+        .where(Statement.quote_kind == "direct", Statement.original_text.is_(None),
+               Statement.id.in_(in_translation), Statement.id.not_in(in_original)).order_by(Statement.id),
+        scope,
+    )
+    return [Problem("translated-quote", "warning",
+                    f"Statement {sid} quotes \u201c{snippet(quote)}\u201d directly, but it is known only from a "
+                    "translation: the words are the translator's. Record the original wording "
+                    "(`statement edit ID --original …`) or mark the quote indirect.",
+                    [statement_ref(sid, name, descriptor, text), claim_ref(claim_id, text)],
+                    f"translated-quote:statement:{sid}")
+            for sid, claim_id, text, name, descriptor, quote in session.execute(query)]
+

@@ -156,3 +156,32 @@ def test_bad_retirements_write_nothing(cli, snapshot, argv, message):
     assert result.exit_code == 1, result.stdout
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert snapshot() == before
+
+
+def test_retired_records_survive_a_native_round_trip(cli, tmp_path, db_url):
+    _denied(cli)
+    cli.ok("actor", "add", "Foreign Ministry", "--kind", "government")
+    cli.ok("actor", "affiliate", "Dmitry Peskov", "--role", "spokesman", "--org", "Foreign Ministry")
+    cli.ok("claim", "add", "Nobody was visited")
+    cli.ok("claim", "link", "1", "2", "--type", "contradicts")
+    cli.ok("claim", "unlink", "1", "2", "--reason", "not the same visits")
+    cli.ok("hop", "retract", "2", "--reason", "not in the article")
+    cli.ok("document", "retract", "1", "--reason", "wrong article", "--deprecate")
+    cli.ok("claim", "retract", "2", "--reason", "typo")
+    cli.ok("actor", "unaffiliate", "1", "--reason", "wrong ministry")
+    out = tmp_path / "all.jsonl"
+    cli.ok("export", "--format", "jsonl", "-o", str(out))
+    records = [__import__("json").loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    retired = {(r["type"], r.get("status")) for r in records if r.get("status") in ("retracted", "deprecated")}
+    assert retired == {("claim", "retracted"), ("document", "deprecated"), ("hop", "retracted"),
+                       ("affiliation", "retracted"), ("relation", "retracted")}
+    from tests.conftest import Cli
+
+    other = tmp_path / "other.db"
+    fresh = Cli(f"sqlite:///{other}")
+    fresh.ok("db", "upgrade")
+    fresh.ok("import", str(out), "--format", "jsonl")
+    stats = fresh.json("stats")
+    assert stats["retired"]["claims"] == 1 and stats["retired"]["documents"] == 1
+    assert stats["retired"]["affiliations"] == 1 and stats["retired"]["relations"] == 1
+    assert fresh.json("claim", "show", "2")["status_reason"] == "typo"

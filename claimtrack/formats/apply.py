@@ -74,16 +74,17 @@ KEY_TABLES = {
 
 FIELDS: dict[str, frozenset[str]] = {
     "actor": frozenset({"type", "key", "name", "kind", "aliases", "external_ids", "description", "merged_into"}),
-    "affiliation": frozenset({"type", "actor", "organization", "role", "start", "end"}),
+    "affiliation": frozenset({"type", "actor", "organization", "role", "start", "end", "status", "status_reason"}),
     "document": frozenset({"type", "key", "outlet", "kind", "url", "title", "author", "language", "published",
-                           "retrieved_at", "archive_url", "content_hash"}),
-    "claim": frozenset({"type", "key", "text", "language", "quantity"}),
+                           "retrieved_at", "archive_url", "content_hash", "status", "status_reason"}),
+    "claim": frozenset({"type", "key", "text", "language", "quantity", "status", "status_reason"}),
     "statement": frozenset({"type", "key", "claim", "speaker", "speaker_descriptor", "on_behalf_of", "stance",
                             "quote", "quote_kind", "cue", "channel", "context", "said", "language",
                             "original_text", "parent", "status", "status_reason"}),
-    "hop": frozenset({"type", "key", "document", "statement", "via_hop", "via_actor", "cue", "quote", "primary"}),
+    "hop": frozenset({"type", "key", "document", "statement", "via_hop", "via_actor", "cue", "quote", "primary",
+                      "status", "status_reason"}),
     "relation": frozenset({"type", "source", "target", "relation", "status", "score", "note", "created_by",
-                           "decided_by"}),
+                           "decided_by", "status_reason"}),
     "verdict": frozenset({"type", "key", "claim", "label", "rating_value", "best", "worst", "reviewer",
                           "reviewed", "url", "explanation", "license", "evidence_urls", "language", "status",
                           "status_reason"}),
@@ -670,9 +671,11 @@ class Applier:
         if signature in self.affiliations or self._affiliation_exists(actor_id, org_id, role, start):
             self._matched("affiliation")
             return
+        status, reason = self._status(r)
         self._row("affiliations", {"id": self._take_id("affiliations"), "actor_id": actor_id,
                                    "organization_id": org_id, "role": role,
-                                   **_partial_columns("start", start), **_partial_columns("end", end)})
+                                   **_partial_columns("start", start), **_partial_columns("end", end),
+                                   "status": status, "status_reason": reason})
         self._local_updates.append(lambda: self.affiliations.add(signature))
         self._created("affiliation")
 
@@ -704,8 +707,10 @@ class Applier:
             self._set_local("document", key, existing)
             self._matched("document")
             return
+        status, reason = self._status(r)
         doc_id = self._take_id("documents")
         self._row("documents", {
+            "status": status, "status_reason": reason,
             "id": doc_id, "key": key, "kind": _choice(DocumentKind, r.get("kind"), "kind", DocumentKind.ARTICLE.value),
             "outlet_id": self._ref(r, "outlet", "actor"), "url": url, "url_normalized": normalized,
             "title": _text(r, "title"), "author": _text(r, "author"), "language": _text(r, "language"),
@@ -744,8 +749,10 @@ class Applier:
         value = _number(quantity, "value", "quantity.value")
         if (subject is None) != (value is None):
             raise RecordError("quantity needs both a subject (what is counted) and a value")
+        status, reason = self._status(r)
         claim_id = self._take_id("claims")
         self._row("claims", {
+            "status": status, "status_reason": reason,
             "id": claim_id, "key": key, "text": text_, "text_hash": digest, "language": _text(r, "language"),
             "quantity_subject": subject, "quantity_value": value,
             "quantity_bound": _choice(Bound, quantity.get("bound"), "quantity.bound"),
@@ -828,8 +835,10 @@ class Applier:
         via_hop = self._ref(r, "via_hop", "hop")
         if primary and via_hop is not None:
             raise RecordError("a primary hop (the speaker's own words) cannot rely on a via_hop")
+        status, reason = self._status(r)
         hop_id = self._take_id("hops")
         self._row("hops", {
+            "status": status, "status_reason": reason,
             "id": hop_id, "key": key, "document_id": document_id, "statement_id": statement_id,
             "via_hop_id": via_hop, "via_actor_id": self._ref(r, "via_actor", "actor"),
             "cue": _text(r, "cue"), "quote": _text(r, "quote"), "is_primary": primary, "created_at": self.now,
@@ -871,9 +880,15 @@ class Applier:
             self._matched("relation")
             return
         decided_by = _text(r, "decided_by")
+        relation_status = _choice(RelationStatus, r.get("status"), "status", RelationStatus.CONFIRMED.value)
+        relation_reason = _text(r, "status_reason")
+        if relation_status in (RelationStatus.RETRACTED.value, RelationStatus.DEPRECATED.value) \
+                and relation_reason is None:
+            raise RecordError(f"status {relation_status!r} needs a status_reason")
         self._row("claim_relations", {
+            "status_reason": relation_reason,
             "id": self._take_id("claim_relations"), "source_claim_id": source, "target_claim_id": target,
-            "type": kind, "status": _choice(RelationStatus, r.get("status"), "status", RelationStatus.CONFIRMED.value),
+            "type": kind, "status": relation_status,
             "score": score, "note": _text(r, "note"), "created_by": _text(r, "created_by"),
             "created_at": self.now, "decided_by": decided_by, "decided_at": self.now if decided_by else None,
             "version": 1,

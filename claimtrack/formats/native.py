@@ -208,7 +208,7 @@ def iter_records(session: Any, *, claims: list[str] | None = None) -> Iterator[d
         yield {"type": "affiliation", "actor": actor_keys.get(row.actor_id),
                "organization": actor_keys.get(row.organization_id), "role": row.role,
                "start": _date(row.start_on, row.start_precision, row.start_approx),
-               "end": _date(row.end_on, row.end_precision, row.end_approx)}
+               "end": _date(row.end_on, row.end_precision, row.end_approx), **_retired(row)}
 
     doc_keys = _Keys(_used_keys(session, t["documents"]))
     for row in _rows(session, t["documents"], where=scope and scope.where("documents")):
@@ -218,7 +218,7 @@ def iter_records(session: Any, *, claims: list[str] | None = None) -> Iterator[d
                "url": row.url, "title": row.title, "author": row.author, "language": row.language,
                "published": _date(row.published_on, row.published_precision, row.published_approx),
                "retrieved_at": _timestamp(row.retrieved_at), "archive_url": row.archive_url,
-               "content_hash": row.content_hash}
+               "content_hash": row.content_hash, **_retired(row)}
 
     claim_keys = _Keys(_used_keys(session, t["claims"]))
     for row in _rows(session, t["claims"], where=scope and scope.where("claims")):
@@ -229,6 +229,7 @@ def iter_records(session: Any, *, claims: list[str] | None = None) -> Iterator[d
                                   "bound": row.quantity_bound, "unit": row.quantity_unit}
         else:
             record["quantity"] = None
+        record.update(_retired(row))
         yield record
 
     statement_keys = _Keys(_used_keys(session, t["statements"]))
@@ -251,12 +252,13 @@ def iter_records(session: Any, *, claims: list[str] | None = None) -> Iterator[d
         yield {"type": "hop", "key": key, "document": doc_keys.get(row.document_id),
                "statement": statement_keys.get(row.statement_id), "via_hop": hop_keys.get(row.via_hop_id),
                "via_actor": actor_keys.get(row.via_actor_id), "cue": row.cue, "quote": row.quote,
-               "primary": bool(row.is_primary)}
+               "primary": bool(row.is_primary), **_retired(row)}
 
     for row in _rows(session, t["claim_relations"], where=scope and scope.where("claim_relations")):
         yield {"type": "relation", "source": claim_keys.get(row.source_claim_id),
                "target": claim_keys.get(row.target_claim_id), "relation": row.type, "status": row.status,
-               "score": row.score, "note": row.note, "created_by": row.created_by, "decided_by": row.decided_by}
+               "score": row.score, "note": row.note, "created_by": row.created_by, "decided_by": row.decided_by,
+               **({"status_reason": row.status_reason} if row.status_reason else {})}
 
     verdict_keys = _Keys(_used_keys(session, t["verdicts"]))
     for row in _rows(session, t["verdicts"], where=scope and scope.where("verdicts")):
@@ -268,6 +270,14 @@ def iter_records(session: Any, *, claims: list[str] | None = None) -> Iterator[d
                "reviewed": _date(row.reviewed_on, row.reviewed_precision, row.reviewed_approx), "url": row.url,
                "explanation": row.explanation, "license": row.license, "evidence_urls": list(row.evidence_urls or []),
                "language": row.language, "status": row.status, "status_reason": row.status_reason}
+
+
+def _retired(row: Any) -> dict[str, Any]:
+    """status and status_reason, written only for a retracted or deprecated record (so exports of
+    databases without corrections keep their shape)."""
+    if row.status == "normal":
+        return {}
+    return {"status": row.status, "status_reason": row.status_reason}
 
 
 class _Scope:

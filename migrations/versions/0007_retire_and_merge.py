@@ -9,7 +9,8 @@ statements and verdicts could (`status` + `status_reason`, with the same named C
 relations gain `status_reason` and the statuses `retracted` / `deprecated`. Documents, hops and
 affiliations get a `version` column (optimistic locking for `edit`), and claims and documents a
 `merged_into_id` (a merged duplicate points at its survivor, as actors do). Existing rows become
-`normal`, version 1: the server defaults fill them.
+`normal`, version 1: the server defaults fill them, and a `rehash` event records the rows' new
+hashes (the encoding changed), as docs/history.md asks of such migrations.
 """
 from __future__ import annotations
 
@@ -66,6 +67,11 @@ def upgrade() -> None:
         batch_op.create_check_constraint(op.f('ck_claim_relations_status'), NEW_RELATION_STATUS)
         batch_op.create_check_constraint(op.f('ck_claim_relations_status_reason'), RELATION_REASON)
     _restore_full_text_triggers(RETIRABLE)
+    # the new non-NULL columns change the row encoding of every existing row of these tables
+    from claimtrack.services.rowtrack import record_rehash
+
+    record_rehash(op.get_bind(), reason="0005_retire_and_merge: status and version columns",
+                  tables=list(RETIRABLE))
 
 
 def downgrade() -> None:
@@ -94,3 +100,7 @@ def downgrade() -> None:
             batch_op.drop_column('status_reason')
             batch_op.drop_column('status')
     _restore_full_text_triggers(RETIRABLE)
+    from claimtrack.services.rowtrack import record_rehash
+
+    record_rehash(op.get_bind(), reason="0005_retire_and_merge downgrade: status and version columns dropped",
+                  tables=[*RETIRABLE, 'claim_relations'])

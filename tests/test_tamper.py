@@ -465,7 +465,7 @@ def test_upgrade_rehashes_existing_rows(baseline_url):
     code, report = verify(baseline_url)
     assert (code, report["findings"]) == (0, []) and report["rows"] >= 3
     events = Cli(baseline_url).json("log", "show")
-    # 0004 vouches for the rows written before row hashes; 0006_retire_and_merge re-hashes the
+    # 0004 vouches for the rows written before row hashes; 0007_retire_and_merge re-hashes the
     # tables whose encoding its new status/version columns changed
     assert [(e["action"], e["object_type"]) for e in events] == [("rehash", "database"), ("rehash", "database")]
     attack(baseline_url, "UPDATE statements SET quote = 'several hundred' WHERE id = 1")

@@ -70,7 +70,7 @@ def upgrade() -> None:
     # the new non-NULL columns change the row encoding of every existing row of these tables
     from claimtrack.services.rowtrack import record_rehash
 
-    record_rehash(op.get_bind(), reason="0006_retire_and_merge: status and version columns",
+    record_rehash(op.get_bind(), reason="0007_retire_and_merge: status and version columns",
                   tables=list(RETIRABLE))
 
 
@@ -102,5 +102,5 @@ def downgrade() -> None:
     _restore_full_text_triggers(RETIRABLE)
     from claimtrack.services.rowtrack import record_rehash
 
-    record_rehash(op.get_bind(), reason="0006_retire_and_merge downgrade: status and version columns dropped",
+    record_rehash(op.get_bind(), reason="0007_retire_and_merge downgrade: status and version columns dropped",
                   tables=[*RETIRABLE, 'claim_relations'])

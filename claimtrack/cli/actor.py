@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session, write_session
+from claimtrack.cli.usage import date_option
 
 actor_app = typer.Typer(help="People and organizations that speak or publish.", no_args_is_help=True)
 
@@ -111,8 +112,8 @@ def affiliate(
     actor: ActorArg,
     role: Annotated[str, typer.Option("--role", help="The role, e.g. 'spokeswoman'.", show_default=False)],
     org: Annotated[str | None, typer.Option("--org", help="The organization the role is for.")] = None,
-    start: Annotated[str | None, typer.Option("--start", help="Since when (YYYY-MM-DD, YYYY-MM, YYYY, ~YYYY).")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Until when (same forms).")] = None,
+    start: Annotated[str | None, typer.Option("--start", callback=date_option, help="Since when (YYYY-MM-DD, YYYY-MM, YYYY, ~YYYY).")] = None,
+    end: Annotated[str | None, typer.Option("--end", callback=date_option, help="Until when (same forms).")] = None,
 ) -> None:
     """Record an actor's role for an organization (a spokeswoman of a ministry)."""
     from claimtrack.cli.objects import actor_ref, any_date, optional_actor, say

@@ -1,50 +1,163 @@
 """The root command: global options, the error boundary, and the command groups.
 
-Command modules import only Typer (and Rich) at module level; services, queries and SQLAlchemy
-are imported inside the commands, so `claimtrack --help` stays fast.
+Start-up is paid on every command, so nothing is imported before it is needed:
+- the command modules are loaded lazily: `claimtrack stats` imports claimtrack.cli.stats and
+  nothing of `report`, `import` or `audit` (`--help`, shell completion and docgen load them all);
+- command modules import only Typer at module level; services, queries and SQLAlchemy are
+  imported inside the command functions, so `claimtrack --help` never touches the database layer.
+
+A new command module gets one line in MODULES (and one per command name in COMMANDS);
+tests/test_cli_startup.py checks both tables against what every module's `register(app)` adds.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from claimtrack import __version__
-from claimtrack.cli import (
-    actor,
-    audit,
-    chain,
-    claim,
-    conflicts,
-    db,
-    demo,
-    document,
-    edit,
-    extract,
-    history,
-    hop,
-    log,
-    report,
-    search,
-    serve,
-    statement,
-    stats,
-    suggest,
-    transfer,
-    verdict,
-)
 from claimtrack.cli.context import AppContext
+from claimtrack.cli.usage import UsageError
 from claimtrack.errors import ClaimtrackError
+
+#: Every command module under claimtrack.cli, each with `register(app)`.
+MODULES: tuple[str, ...] = (
+    "db", "stats", "actor", "document", "claim", "statement", "hop", "verdict", "log", "search",
+    "conflicts", "report", "chain", "audit", "transfer", "history", "edit", "demo", "extract", "suggest",
+    "serve",
+)
+
+#: Top-level command name -> the modules whose `register` builds it (a module may add to a group
+#: that another one owns: `edit` adds `claim edit`, `history` adds `log show`). Only these are
+#: imported when the command runs; a name missing here still works, by loading every module.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "db": ("db",),
+    "stats": ("stats",),
+    "actor": ("actor",),
+    "document": ("document",),
+    "claim": ("claim", "edit"),
+    "statement": ("statement",),
+    "hop": ("hop",),
+    "verdict": ("verdict", "edit"),
+    "log": ("log", "history"),
+    "search": ("search",),
+    "conflicts": ("conflicts",),
+    "report": ("report",),
+    "chain": ("chain",),
+    "audit": ("audit",),
+    "import": ("transfer",),
+    "export": ("transfer",),
+    "history": ("history",),
+    "demo": ("demo",),
+    "extract": ("extract",),
+    "suggest": ("suggest",),
+    "serve": ("serve",),
+}
+
+
+def _typer_for_modules(modules: tuple[str, ...]) -> typer.Typer:
+    """A throwaway Typer app with these modules registered on it (same help style as the root)."""
+    holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+    for name in modules:
+        importlib.import_module(f"claimtrack.cli.{name}").register(holder)
+    return holder
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The root group's subcommands, built from their modules on first use.
+
+    Looking one name up loads only the modules that build it; iterating (help, completion, the
+    generated reference) loads them all, in MODULES order.
+    """
+
+    def __init__(self, initial: MutableMapping[str, Any] | None = None) -> None:
+        self._commands: dict[str, Any] = dict(initial or {})
+        self._complete = False
+
+    def _load(self, modules: tuple[str, ...]) -> list[str]:
+        from claimtrack.cli.usage import adapt
+
+        group = adapt(typer.main.get_group(_typer_for_modules(modules)))
+        for name, command in group.commands.items():
+            self._commands.setdefault(name, command)
+        return list(group.commands)
+
+    def load_all(self) -> None:
+        if self._complete:
+            return
+        order = self._load(MODULES)
+        ordered = {name: self._commands[name] for name in order}
+        ordered.update(self._commands)  # commands added directly (tests, plug-ins) keep their place
+        self._commands = ordered
+        self._complete = True
+
+    def _find(self, name: str) -> Any | None:
+        if name not in self._commands and not self._complete:
+            if name in COMMANDS:
+                self._load(COMMANDS[name])
+            if name not in self._commands:
+                self.load_all()
+        return self._commands.get(name)
+
+    def __getitem__(self, name: str) -> Any:
+        command = self._find(name)
+        if command is None:
+            raise KeyError(name)
+        return command
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._find(name) is not None
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._commands[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._commands[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self.load_all()
+        return iter(list(self._commands))
+
+    def __len__(self) -> int:
+        self.load_all()
+        return len(self._commands)
+
+
+def _own_usage_error(exc: Exception) -> Exception:
+    """A usage error as claimtrack says it (help requests and ours pass through unchanged)."""
+    from claimtrack.cli.usage import ClaimtrackUsageError
+
+    if isinstance(exc, ClaimtrackUsageError) or type(exc).__name__ == "NoArgsIsHelpError":
+        return exc
+    return ClaimtrackUsageError(exc)
 
 
 class ClaimtrackGroup(TyperGroup):
-    """The one error boundary: a ClaimtrackError becomes `Error: …` on stderr and exit 1."""
+    """The root group: lazily loaded commands and the one error boundary (a ClaimtrackError
+    becomes `Error: …` on stderr and exit 1; a usage error `Error: …` and exit 2)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(self.commands)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return self.commands.get(cmd_name)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except UsageError as exc:
+            raise _own_usage_error(exc) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            raise _own_usage_error(exc) from None
         except ClaimtrackError as exc:
             if isinstance(ctx.obj, AppContext) and ctx.obj.debug:
                 raise
@@ -52,13 +165,6 @@ class ClaimtrackGroup(TyperGroup):
 
             error(str(exc), [str(c) for c in getattr(exc, "candidates", [])])
             raise typer.Exit(1) from None
-        except Exception as exc:
-            # a usage error prints itself (exit 2) and quotes what was typed: show it literally
-            if hasattr(exc, "show") and isinstance(getattr(exc, "message", None), str):
-                from claimtrack.display import escape_controls
-
-                exc.message = escape_controls(exc.message)  # type: ignore[attr-defined]
-            raise
 
 
 app = typer.Typer(
@@ -103,11 +209,6 @@ def root(
     claims side by side; audit every attribution chain back to its primary source."""
     ctx.obj = AppContext(db_option=db_option, user=user, debug=debug)
     ctx.call_on_close(ctx.obj.close)
-
-
-for module in (db, stats, actor, document, claim, statement, hop, verdict, log, search,
-               conflicts, report, chain, audit, transfer, history, edit, demo, extract, suggest, serve):
-    module.register(app)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session
+from claimtrack.cli.usage import date_option
 
 KIND_NAMES = ("stance", "reversal", "relation", "quantity", "verdict")  # claimtrack.queries.conflicts.KINDS
 
@@ -41,7 +42,7 @@ def conflicts(
         str | None, typer.Option("--speaker", help="Only conflicts involving statements by this actor (name, alias, id or key).")
     ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only conflicts with a statement said (or verdict given) on or after this date (YYYY[-MM[-DD]]).")
+        str | None, typer.Option("--since", callback=date_option, help="Only conflicts with a statement said (or verdict given) on or after this date (YYYY[-MM[-DD]]).")
     ] = None,
     include_retracted: Annotated[
         bool, typer.Option("--include-retracted", help="Also list conflicts that rest only on retracted or deprecated records.")

@@ -74,13 +74,27 @@ def _param_names(param: Any) -> str:
     return ", ".join(f"`{name}`" for name in names)
 
 
+#: click's type names, in the words the reference has always used
+_TYPE_WORDS = {"text": "str", "integer": "int", "integer range": "int range", "float range": "float range",
+               "boolean": "bool"}
+
+
 def _param_value(param: Any, ctx: Any) -> str:
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return "flag"
     if getattr(param, "metavar", None):
         return str(param.metavar)
-    shown = str(param.display_type(ctx)).strip("<>")
-    return shown.replace("|", " \\| ") or "text"
+    kind = getattr(param.type, "name", "text")
+    choices = getattr(param.type, "choices", None)
+    if choices:
+        shown = "|".join(str(getattr(c, "value", c)) for c in choices)
+    elif kind in ("file", "directory", "path"):
+        shown = "path"
+    else:
+        shown = _TYPE_WORDS.get(kind, kind)
+    if getattr(param, "multiple", False):
+        shown = f"list[{shown}]"
+    return shown.replace("|", " \\| ") or "str"
 
 
 def _param_default(param: Any) -> str:

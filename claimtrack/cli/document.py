@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session, write_session
+from claimtrack.cli.usage import past_date_option
 
 document_app = typer.Typer(help="Where statements appeared: articles, dispatches, posts.", no_args_is_help=True)
 
@@ -21,12 +22,12 @@ def add(
     url: Annotated[str | None, typer.Option("--url", help="The page's address; the same URL is the same document.")] = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Who published it (a name or alias).")] = None,
     title: Annotated[str | None, typer.Option("--title", help="The headline or title.")] = None,
-    published: Annotated[str | None, typer.Option("--published", help="When (YYYY-MM-DD, YYYY-MM, YYYY, ~…).")] = None,
+    published: Annotated[str | None, typer.Option("--published", callback=past_date_option, help="When (YYYY-MM-DD, YYYY-MM, YYYY, ~…).")] = None,
     kind: Annotated[str, typer.Option("--kind", help=f"One of: {KINDS}.")] = "article",
     language: Annotated[str | None, typer.Option("--language", help="Language code, e.g. en, fr, ru.")] = None,
     author: Annotated[str | None, typer.Option("--author", help="The byline, as printed.")] = None,
     archive_url: Annotated[str | None, typer.Option("--archive-url", help="An archived copy (web.archive.org…).")] = None,
-    retrieved: Annotated[str | None, typer.Option("--retrieved", help="When you read it (YYYY-MM-DD); default today.")] = None,
+    retrieved: Annotated[str | None, typer.Option("--retrieved", callback=past_date_option, help="When you read it (YYYY-MM-DD); default today.")] = None,
     new: Annotated[bool, typer.Option("--new", help="Create the outlet if no actor has that name.")] = False,
     file: Annotated[str | None, typer.Option(
         "--file", help="The saved page (.html or .txt, or - for standard input): its text is stored as a "

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from claimtrack.cli.context import write_session
+from claimtrack.cli.usage import past_date_option
 
 ExpectVersion = Annotated[
     int,
@@ -83,7 +84,7 @@ def verdict_edit(
     explanation: Annotated[str | None, typer.Option("--explanation", help="Why ('' clears).")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Language code ('' clears).")] = None,
     reviewed: Annotated[
-        str | None, typer.Option("--reviewed", help="Review date: 2021-07-28, 2021-07, 2021, ~2021 ('' clears).")
+        str | None, typer.Option("--reviewed", callback=past_date_option, help="Review date: 2021-07-28, 2021-07, 2021, ~2021 ('' clears).")
     ] = None,
 ) -> None:
     """Change a verdict's rating, scale, link or explanation, if nobody changed it since you read it."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from claimtrack.cli.context import read_session, write_session
+from claimtrack.cli.usage import past_date_option
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -76,7 +77,7 @@ def log(
     url: Annotated[str | None, typer.Option("--url", help="The document's URL (same URL = same document).")] = None,
     title: Annotated[str | None, typer.Option("--title", help="The document's title (identifies it with "
                                                               "--outlet and --published when there is no URL).")] = None,
-    published: Annotated[str | None, typer.Option("--published", help=f"When the document appeared ({DATE_FORMS}).")] = None,
+    published: Annotated[str | None, typer.Option("--published", callback=past_date_option, help=f"When the document appeared ({DATE_FORMS}).")] = None,
     via: Annotated[str | None, typer.Option("--via", help="The intermediary the document relied on: 'AFP', "
                                                           "'local media'.")] = None,
     via_cue: Annotated[str | None, typer.Option("--via-cue", help="How the document attributes it: 'told AFP'.")] = None,
@@ -89,7 +90,7 @@ def log(
     cue: Annotated[str | None, typer.Option("--cue", help="How it was said: 'said', 'wrote on Telegram'.")] = None,
     channel: Annotated[str | None, typer.Option("--channel", help="telegram, facebook, press conference…")] = None,
     context: Annotated[str | None, typer.Option("--context", help="The venue: 'a floor speech'.")] = None,
-    said: Annotated[str | None, typer.Option("--said", help=f"When it was said ({DATE_FORMS}).")] = None,
+    said: Annotated[str | None, typer.Option("--said", callback=past_date_option, help=f"When it was said ({DATE_FORMS}).")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Language of the original words.")] = None,
     original: Annotated[str | None, typer.Option("--original", help="The wording before translation.")] = None,
     on_behalf_of: Annotated[str | None, typer.Option("--on-behalf-of", help="The organization spoken for.")] = None,

@@ -6,14 +6,29 @@ import json
 import sys
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from claimtrack.reports.text import make_console
+if TYPE_CHECKING:
+    from rich.console import Console
 
-# Every str these consoles are handed is shown literally (claimtrack.reports.text): user text
-# can never act as markup or reach the terminal as a control sequence.
-console = make_console()
-err_console = make_console(stderr=True)
+    console: Console
+    err_console: Console
+
+_consoles: dict[str, Any] = {}
+
+
+def __getattr__(name: str) -> Any:
+    """`console` and `err_console`, made on first use: `--json` output never imports Rich.
+
+    Every str these consoles are handed is shown literally (claimtrack.reports.text): user text
+    can never act as markup or reach the terminal as a control sequence."""
+    if name not in ("console", "err_console"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name not in _consoles:
+        from claimtrack.reports.text import make_console
+
+        _consoles[name] = make_console(stderr=name == "err_console")
+    return _consoles[name]
 
 
 def _default(value: Any) -> Any:
@@ -52,6 +67,7 @@ def error(message: str, candidates: list[str] | None = None) -> None:
 
     from claimtrack.reports.text import user
 
-    err_console.print(Text("Error:", style="bold red"), user(message), soft_wrap=True)
+    stderr = __getattr__("err_console")
+    stderr.print(Text("Error:", style="bold red"), user(message), soft_wrap=True)
     for candidate in candidates or []:
-        err_console.print(Text("  ").append_text(user(candidate)), soft_wrap=True)
+        stderr.print(Text("  ").append_text(user(candidate)), soft_wrap=True)

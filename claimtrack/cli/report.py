@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from claimtrack.cli.context import read_session
+from claimtrack.cli.usage import date_option
 
 report_app = typer.Typer(help="Reports on a claim, a speaker, an outlet, or a timeline.", no_args_is_help=True)
 
@@ -155,7 +156,7 @@ def report_outlet(
 def report_timeline(
     ctx: typer.Context,
     claim: Annotated[str | None, typer.Option("--claim", help="Only this claim (id or key).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only events on or after this date (YYYY[-MM[-DD]]).")] = None,
+    since: Annotated[str | None, typer.Option("--since", callback=date_option, help="Only events on or after this date (YYYY[-MM[-DD]]).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many events.")] = 200,
     as_json: JsonOption = False,
     markdown: MarkdownOption = False,

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session
+from claimtrack.cli.usage import date_option
 
 
 def search(
@@ -16,9 +17,9 @@ def search(
     speaker: Annotated[str | None, typer.Option("--speaker", help="Only statements by this actor.")] = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Only statements reported by this outlet.")] = None,
     stance: Annotated[str | None, typer.Option("--stance", help="Only statements with this stance.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only statements said on or after (YYYY-MM-DD, "
+    since: Annotated[str | None, typer.Option("--since", callback=date_option, help="Only statements said on or after (YYYY-MM-DD, "
                                                               "YYYY-MM, YYYY).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Only statements said on or before.")] = None,
+    until: Annotated[str | None, typer.Option("--until", callback=date_option, help="Only statements said on or before.")] = None,
     verdict: Annotated[str | None, typer.Option("--verdict", help="Only claims with a verdict of this label.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many hits (0: all).")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (keys in docs/logging.md).")] = False,

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session, write_session
+from claimtrack.cli.usage import past_date_option
 
 statement_app = typer.Typer(help="Who said what about a claim, when, and with what stance.", no_args_is_help=True)
 
@@ -29,7 +30,7 @@ def add(
     cue: Annotated[str | None, typer.Option("--cue", help="How it was said: 'wrote on Telegram', 'told AFP'.")] = None,
     channel: Annotated[str | None, typer.Option("--channel", help="telegram, facebook, press conference…")] = None,
     context: Annotated[str | None, typer.Option("--context", help="The venue: 'a floor speech'.")] = None,
-    said: Annotated[str | None, typer.Option("--said", help="When (YYYY-MM-DD, YYYY-MM, YYYY, ~…); not in the future.")] = None,
+    said: Annotated[str | None, typer.Option("--said", callback=past_date_option, help="When (YYYY-MM-DD, YYYY-MM, YYYY, ~…); not in the future.")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Language of the original words.")] = None,
     original: Annotated[str | None, typer.Option("--original", help="The wording before translation.")] = None,
     nested_in: Annotated[str | None, typer.Option("--nested-in", "--about",

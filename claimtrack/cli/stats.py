@@ -22,12 +22,14 @@ def stats(
     with read_session(ctx) as session:
         counts = count_objects(session)
         retired = count_retired(session)
-    from claimtrack.cli.output import console, emit_json
-
     if as_json:
+        from claimtrack.cli.output import emit_json
+
         emit_json({**counts, "retired": retired})
         return
     from rich.table import Table
+
+    from claimtrack.cli.output import console
 
     table = Table(title=f"claimtrack · {app_context(ctx).database.display_url}", show_header=False)
     for name, value in counts.items():

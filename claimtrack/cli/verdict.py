@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session, write_session
+from claimtrack.cli.usage import past_date_option
 
 verdict_app = typer.Typer(help="Ratings of claims by fact-checkers (several may disagree).", no_args_is_help=True)
 
@@ -21,7 +22,7 @@ def add(
     best: Annotated[float | None, typer.Option("--best", help="The best value of the scale.")] = None,
     worst: Annotated[float | None, typer.Option("--worst", help="The worst value of the scale.")] = None,
     reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who rated it (a name or alias).")] = None,
-    reviewed: Annotated[str | None, typer.Option("--reviewed", help="When (YYYY-MM-DD…); not in the future.")] = None,
+    reviewed: Annotated[str | None, typer.Option("--reviewed", callback=past_date_option, help="When (YYYY-MM-DD…); not in the future.")] = None,
     url: Annotated[str | None, typer.Option("--url", help="The published fact-check.")] = None,
     explanation: Annotated[str | None, typer.Option("--explanation", help="Why, in a sentence or two.")] = None,
     evidence: Annotated[list[str] | None, typer.Option("--evidence", help="An evidence URL (repeatable).")] = None,

@@ -19,6 +19,8 @@ from claimtrack.cli.usage import _kind, option_name
 #: option names that take a date: each must refuse a non-date with exit 2
 DATE_OPTIONS = {"--said", "--published", "--reviewed", "--retrieved", "--since", "--until", "--as-of",
                 "--start", "--end"}
+#: text options that take a word of claimtrack's vocabulary (stance, kinds, bounds, relation types)
+VOCAB_OPTIONS = {"--stance", "--kind", "--quote-kind", "--quantity-bound", "--type", "--document-kind", "--status"}
 INTERNAL_WORDS = ("pydantic", "Input should", "Invalid value for", "is not a valid", "x>=", "<=x",
                   "Traceback", "Usage:")
 
@@ -38,6 +40,8 @@ def _cases() -> list[Any]:
                 bad = "no-such-choice"
             elif name in DATE_OPTIONS:
                 bad = "2021-13-45"
+            elif name in VOCAB_OPTIONS:
+                bad = "no-such-word"
             else:
                 continue
             arguments = ["1" for p in command.params if getattr(p, "param_type_name", "") == "argument"]
@@ -53,7 +57,8 @@ CASES = _cases()
 
 def test_the_walk_finds_the_options_it_should():
     ids = {case.id for case in CASES}
-    assert {"actor list --limit", "audit --fail-on", "log --said", "verdict add --value"} <= ids
+    assert {"actor list --limit", "audit --fail-on", "log --said", "verdict add --value", "log --stance",
+            "actor add --kind"} <= ids
     assert len(CASES) > 20
 
 

@@ -130,9 +130,9 @@ def test_cli_search_json(cli, seeded, snapshot):
     cli.ok("search", "embassy")  # the Rich table
     before = snapshot()
     bad = cli("search", "embassy", "--stance", "deny")
-    assert bad.exit_code == 1 and "unknown stance 'deny'; expected one of" in bad.stderr
+    assert bad.exit_code == 2 and "unknown stance 'deny'; expected one of" in bad.stderr
     bad = cli("search", "embassy", "--since", "Wednesday")
-    assert bad.exit_code == 1 and "--since: 'Wednesday' is not a date" in bad.stderr
+    assert bad.exit_code == 2 and "--since: 'Wednesday' is not a date" in bad.stderr
     bad = cli("search", "embassy", "--speaker", "Dmitri Peskow")
     assert bad.exit_code == 1 and "did you mean: 'Dmitry Peskov'" in bad.stderr
     assert snapshot() == before

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session, write_session
-from claimtrack.cli.usage import date_option
+from claimtrack.cli.usage import date_option, vocab_option
 
 actor_app = typer.Typer(help="People and organizations that speak or publish.", no_args_is_help=True)
 
@@ -20,7 +20,7 @@ KINDS = "person, organization, outlet, agency, government, unspecified"
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The display name, e.g. 'Leonid Volkov'.", show_default=False)],
-    kind: Annotated[str, typer.Option("--kind", help=f"One of: {KINDS}.")] = "person",
+    kind: Annotated[str, typer.Option("--kind", callback=vocab_option("ActorKind", "actor kind"), help=f"One of: {KINDS}.")] = "person",
     alias: Annotated[list[str] | None, typer.Option("--alias", help="Another spelling (repeatable).")] = None,
     description: Annotated[str | None, typer.Option("--description", help="Who this is, in a few words.")] = None,
     key: Annotated[str | None, typer.Option("--key", help="A stable key for scripts.")] = None,
@@ -66,7 +66,7 @@ def show(ctx: typer.Context, actor: ActorArg, as_json: JsonOption = False) -> No
 @actor_app.command("list")
 def list_(
     ctx: typer.Context,
-    kind: Annotated[str | None, typer.Option("--kind", help=f"Only this kind: {KINDS}.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", callback=vocab_option("ActorKind", "actor kind"), help=f"Only this kind: {KINDS}.")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Only actors with a name containing this.")] = None,
     include_merged: Annotated[bool, typer.Option("--include-merged", help="Also list merged actors.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many (0: all).")] = 100,

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session, write_session
+from claimtrack.cli.usage import vocab_option
 
 claim_app = typer.Typer(help="Checkable propositions, their statements, relations and verdicts.", no_args_is_help=True)
 
@@ -24,7 +25,7 @@ def add(
     key: Annotated[str | None, typer.Option("--key", help="A stable key for scripts.")] = None,
     quantity_subject: Annotated[str | None, typer.Option("--quantity-subject", help="What is counted.")] = None,
     quantity_value: Annotated[float | None, typer.Option("--quantity-value", help="The figure, e.g. 3000.")] = None,
-    quantity_bound: Annotated[str | None, typer.Option("--quantity-bound", help=f"One of: {BOUNDS}.")] = None,
+    quantity_bound: Annotated[str | None, typer.Option("--quantity-bound", callback=vocab_option("Bound", "quantity bound"), help=f"One of: {BOUNDS}.")] = None,
     quantity_unit: Annotated[str | None, typer.Option("--quantity-unit", help="The unit, e.g. people.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
@@ -110,7 +111,7 @@ def link(
     ctx: typer.Context,
     source: ClaimArg,
     target: Annotated[str, typer.Argument(help="The other claim's id or key.", show_default=False)],
-    type: Annotated[str, typer.Option("--type", help="contradicts, supports, same_as or refines.",
+    type: Annotated[str, typer.Option("--type", callback=vocab_option("RelationType", "relation type"), help="contradicts, supports, same_as or refines.",
                                       show_default=False)],
     note: Annotated[str | None, typer.Option("--note", help="Why they are related (with --reject: why not).")] = None,
     reject: Annotated[bool, typer.Option("--reject", help="Reject the suggested link instead (it is never "

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session, write_session
-from claimtrack.cli.usage import past_date_option
+from claimtrack.cli.usage import past_date_option, vocab_option
 
 document_app = typer.Typer(help="Where statements appeared: articles, dispatches, posts.", no_args_is_help=True)
 
@@ -23,7 +23,7 @@ def add(
     outlet: Annotated[str | None, typer.Option("--outlet", help="Who published it (a name or alias).")] = None,
     title: Annotated[str | None, typer.Option("--title", help="The headline or title.")] = None,
     published: Annotated[str | None, typer.Option("--published", callback=past_date_option, help="When (YYYY-MM-DD, YYYY-MM, YYYY, ~…).")] = None,
-    kind: Annotated[str, typer.Option("--kind", help=f"One of: {KINDS}.")] = "article",
+    kind: Annotated[str, typer.Option("--kind", callback=vocab_option("DocumentKind", "document kind"), help=f"One of: {KINDS}.")] = "article",
     language: Annotated[str | None, typer.Option("--language", help="Language code, e.g. en, fr, ru.")] = None,
     author: Annotated[str | None, typer.Option("--author", help="The byline, as printed.")] = None,
     archive_url: Annotated[str | None, typer.Option("--archive-url", help="An archived copy (web.archive.org…).")] = None,

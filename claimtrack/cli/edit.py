@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from claimtrack.cli.context import write_session
-from claimtrack.cli.usage import past_date_option
+from claimtrack.cli.usage import past_date_option, vocab_option
 
 ExpectVersion = Annotated[
     int,
@@ -48,7 +48,7 @@ def claim_edit(
     ] = None,
     quantity_value: Annotated[float | None, typer.Option("--quantity-value", help="The figure.")] = None,
     quantity_bound: Annotated[
-        str | None, typer.Option("--quantity-bound", help="exact, about, at_least, more_than, at_most, less_than.")
+        str | None, typer.Option("--quantity-bound", callback=vocab_option("Bound", "quantity bound"), help="exact, about, at_least, more_than, at_most, less_than.")
     ] = None,
     quantity_unit: Annotated[str | None, typer.Option("--quantity-unit", help="Unit of the figure ('' clears).")] = None,
     clear_quantity: Annotated[

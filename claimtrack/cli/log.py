@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from claimtrack.cli.context import read_session, write_session
-from claimtrack.cli.usage import past_date_option
+from claimtrack.cli.usage import past_date_option, vocab_option
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -62,15 +62,15 @@ def log(
     ctx: typer.Context,
     speaker: Annotated[str | None, typer.Option("--speaker", help="Who said it (a name or alias, or '#ID').")] = None,
     anonymous: Annotated[str | None, typer.Option("--anonymous", help="An unnamed speaker: 'a former ally'.")] = None,
-    stance: Annotated[str | None, typer.Option("--stance", help=f"One of: {STANCES}.")] = None,
+    stance: Annotated[str | None, typer.Option("--stance", callback=vocab_option("Stance", "stance"), help=f"One of: {STANCES}.")] = None,
     quote: Annotated[str | None, typer.Option("--quote", help="The words, verbatim.")] = None,
-    quote_kind: Annotated[str | None, typer.Option("--quote-kind", help="direct (default with --quote), "
+    quote_kind: Annotated[str | None, typer.Option("--quote-kind", callback=vocab_option("QuoteKind", "quote kind"), help="direct (default with --quote), "
                                                                         "indirect or mixed.")] = None,
     claim: Annotated[str | None, typer.Option("--claim", help="The claim's text (reused if already logged).")] = None,
     quantity_subject: Annotated[str | None, typer.Option("--quantity-subject",
                                                          help="The claim's figure: what is counted.")] = None,
     quantity_value: Annotated[float | None, typer.Option("--quantity-value", help="The figure, e.g. 3000.")] = None,
-    quantity_bound: Annotated[str | None, typer.Option("--quantity-bound", help="exact, about, at_least, "
+    quantity_bound: Annotated[str | None, typer.Option("--quantity-bound", callback=vocab_option("Bound", "quantity bound"), help="exact, about, at_least, "
                                                                                 "more_than, at_most, less_than.")] = None,
     quantity_unit: Annotated[str | None, typer.Option("--quantity-unit", help="The figure's unit, e.g. people.")] = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Who published the document.")] = None,
@@ -97,7 +97,7 @@ def log(
     nested_in: Annotated[str | None, typer.Option("--nested-in", "--about",
                                                   help="The statement this one is reported in "
                                                        "('X said that Y said'): its id or key.")] = None,
-    document_kind: Annotated[str | None, typer.Option("--document-kind", help="article (default), dispatch, post, "
+    document_kind: Annotated[str | None, typer.Option("--document-kind", callback=vocab_option("DocumentKind", "document kind"), help="article (default), dispatch, post, "
                                                                                "broadcast, press_release, "
                                                                                "transcript, translation, other.")] = None,
     document_language: Annotated[str | None, typer.Option("--document-language", help="The document's language.")] = None,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session
-from claimtrack.cli.usage import date_option
+from claimtrack.cli.usage import date_option, vocab_option
 
 
 def search(
@@ -16,7 +16,7 @@ def search(
                                              "Every word must occur; punctuation is ignored.", show_default=False)],
     speaker: Annotated[str | None, typer.Option("--speaker", help="Only statements by this actor.")] = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Only statements reported by this outlet.")] = None,
-    stance: Annotated[str | None, typer.Option("--stance", help="Only statements with this stance.")] = None,
+    stance: Annotated[str | None, typer.Option("--stance", callback=vocab_option("Stance", "stance"), help="Only statements with this stance.")] = None,
     since: Annotated[str | None, typer.Option("--since", callback=date_option, help="Only statements said on or after (YYYY-MM-DD, "
                                                               "YYYY-MM, YYYY).")] = None,
     until: Annotated[str | None, typer.Option("--until", callback=date_option, help="Only statements said on or before.")] = None,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from claimtrack.cli.context import read_session, write_session
-from claimtrack.cli.usage import past_date_option
+from claimtrack.cli.usage import past_date_option, vocab_option
 
 statement_app = typer.Typer(help="Who said what about a claim, when, and with what stance.", no_args_is_help=True)
 
@@ -19,14 +19,14 @@ STANCES = "asserts, confirms, denies, disputes, retracts, declines_to_comment, d
 @statement_app.command("add")
 def add(
     ctx: typer.Context,
-    stance: Annotated[str, typer.Option("--stance", help=f"One of: {STANCES}.", show_default=False)],
+    stance: Annotated[str, typer.Option("--stance", callback=vocab_option("Stance", "stance"), help=f"One of: {STANCES}.", show_default=False)],
     claim: Annotated[str | None, typer.Option("--claim", help="The claim's text (reused if already logged).")] = None,
     claim_id: Annotated[str | None, typer.Option("--claim-id", help="An existing claim's id or key.")] = None,
     speaker: Annotated[str | None, typer.Option("--speaker", help="Who said it (a name or alias).")] = None,
     anonymous: Annotated[str | None, typer.Option("--anonymous", help="An unnamed speaker: 'a former ally'.")] = None,
     on_behalf_of: Annotated[str | None, typer.Option("--on-behalf-of", help="The organization spoken for.")] = None,
     quote: Annotated[str | None, typer.Option("--quote", help="The words, verbatim.")] = None,
-    quote_kind: Annotated[str | None, typer.Option("--quote-kind", help="direct, indirect or mixed.")] = None,
+    quote_kind: Annotated[str | None, typer.Option("--quote-kind", callback=vocab_option("QuoteKind", "quote kind"), help="direct, indirect or mixed.")] = None,
     cue: Annotated[str | None, typer.Option("--cue", help="How it was said: 'wrote on Telegram', 'told AFP'.")] = None,
     channel: Annotated[str | None, typer.Option("--channel", help="telegram, facebook, press conference…")] = None,
     context: Annotated[str | None, typer.Option("--context", help="The venue: 'a floor speech'.")] = None,

@@ -174,3 +174,22 @@ def date_option(ctx: Any, param: Any, value: Any) -> Any:
 def past_date_option(ctx: Any, param: Any, value: Any) -> Any:
     """Typer callback for a date that cannot lie in the future (`--said`, `--published`)."""
     return _check_dates(ctx, param, value, past=True)
+
+
+def vocab_option(enum_name: str, field: str) -> Any:
+    """A Typer callback refusing a value outside one of claimtrack.vocab's vocabularies (exit 2),
+    in the words the services use: `--stance: unknown stance 'deny'; expected one of: …`."""
+
+    def check(ctx: Any, param: Any, value: Any) -> Any:
+        if value is None or value == "":
+            return value
+        from claimtrack import vocab
+        from claimtrack.errors import ClaimtrackError
+
+        try:
+            vocab.parse_choice(getattr(vocab, enum_name), value, field)
+        except ClaimtrackError as exc:
+            raise typer.BadParameter(str(exc), ctx=ctx, param=param) from None
+        return value
+
+    return check

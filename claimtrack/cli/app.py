@@ -163,7 +163,8 @@ class ClaimtrackGroup(TyperGroup):
                 raise
             from claimtrack.cli.output import error
 
-            error(str(exc), [str(c) for c in getattr(exc, "candidates", [])])
+            details = [*getattr(exc, "candidates", []), *getattr(exc, "details", [])]
+            error(str(exc), [str(d) for d in details])
             raise typer.Exit(1) from None
 
 

@@ -114,6 +114,11 @@ def log(
                                                           "Default: when stdin is a terminal.",
                                                      show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was resolved and created as JSON.")] = False,
+    batch: Annotated[str | None, typer.Option("--batch", metavar="FILE|-",
+                                              help="Log many statements from JSON lines (one object per line "
+                                                   "with the fields of these options: speaker, stance, claim, "
+                                                   "url, said…; '-' reads stdin) in one transaction: all or "
+                                                   "nothing, every bad line named.")] = None,
 ) -> None:
     """Log a statement in one line: speaker, stance, quote, claim, document and intermediary.
 
@@ -125,6 +130,13 @@ def log(
         return  # `log verify` / `log show`: nothing to do here, and no prompts
     from claimtrack.cli.objects import fail_usage, is_interactive
 
+    if batch is not None:
+        given = [f"--{name.replace('_', '-')}" for name, value in ctx.params.items()
+                 if name not in ("batch", "new", "as_json", "interactive") and value not in (None, False)]
+        if given:
+            fail_usage(f"it takes every statement from the file: drop {', '.join(given)}", "--batch")
+        _log_batch(ctx, batch, new=new, as_json=as_json)
+        return
     if speaker and anonymous:
         fail_usage("give either --speaker or --anonymous, not both", "--speaker / --anonymous")
     if statement is not None:
@@ -181,6 +193,43 @@ def log(
         warnings = _quote_warnings(session, result.hop_id)
     _report(result, as_json)
     _warn(warnings)
+
+
+def _log_batch(ctx: typer.Context, batch: str, *, new: bool, as_json: bool) -> None:
+    """`log --batch FILE|-`: every line logged in one transaction, or none."""
+    import sys
+    from pathlib import Path
+
+    from claimtrack.cli.context import app_context
+    from claimtrack.errors import ImportFailed
+    from claimtrack.services.batch import log_batch, read_log_lines
+
+    source = "stdin" if batch == "-" else batch
+    try:
+        text = sys.stdin.read() if batch == "-" else Path(batch).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ImportFailed(f"{batch}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{source}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ImportFailed(f"{batch}: cannot read it ({exc.strerror})") from None
+    lines = read_log_lines(text, source)  # read and checked before the write lock is taken
+    results = app_context(ctx).database.run_write(
+        lambda session: log_batch(session, lines, source=source, create_missing=new))
+    if as_json:
+        from dataclasses import asdict
+
+        from claimtrack.cli.output import emit_json
+
+        emit_json([{"line": number, **asdict(result)} for number, result in results])
+        return
+    from claimtrack.cli.objects import say
+
+    say(f"Logged {len(results)} statement{'s' if len(results) != 1 else ''} from {source} in one transaction")
+    for number, result in results:
+        say(f"  line {number}: statement {result.statement_id} on claim {result.claim_id}"
+            + (f", document {result.document_id} (hop {result.hop_id})" if result.document_id else "")
+            + (f"; created {', '.join(result.created)}" if result.created else ""))
 
 
 def _log_report(ctx: typer.Context, statement: str, *, new: bool, as_json: bool, **parts: Any) -> None:

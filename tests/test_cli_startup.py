@@ -65,7 +65,8 @@ def test_stats_imports_only_what_it_uses(demo_file):
     layers = {m.split(".")[1] for m in ours}
     assert not layers & {"formats", "checks", "reports", "services", "migrate"}, sorted(ours)
     other_commands = {m for m in ours if m.startswith("claimtrack.cli.")} - {
-        "claimtrack.cli.app", "claimtrack.cli.context", "claimtrack.cli.output", "claimtrack.cli.stats"}
+        "claimtrack.cli.app", "claimtrack.cli.context", "claimtrack.cli.output", "claimtrack.cli.usage",
+        "claimtrack.cli.stats"}
     assert other_commands == set(), "stats loaded other command modules"
     assert not any(m == "rich" or m.startswith("rich.") for m in modules), "--json needs no Rich"
 

@@ -28,7 +28,7 @@ from claimtrack.errors import ClaimtrackError
 MODULES: tuple[str, ...] = (
     "db", "stats", "actor", "document", "claim", "statement", "hop", "verdict", "log", "search",
     "conflicts", "report", "chain", "audit", "transfer", "history", "edit", "demo", "extract", "suggest",
-    "serve",
+    "serve", "shell",
 )
 
 #: Top-level command name -> the modules whose `register` builds it (a module may add to a group
@@ -56,6 +56,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "extract": ("extract",),
     "suggest": ("suggest",),
     "serve": ("serve",),
+    "shell": ("shell",),
 }
 
 
@@ -208,6 +209,12 @@ def root(
 ) -> None:
     """claimtrack: log who said what, where it was reported and when; line up conflicting
     claims side by side; audit every attribution chain back to its primary source."""
+    if isinstance(ctx.obj, AppContext) and ctx.obj.shell:
+        # a line typed in `claimtrack shell`: keep the shell's database open across commands
+        if db_option is not None or user is not None or debug:
+            raise typer.BadParameter("the shell keeps the --db, --user and --debug it was started with; "
+                                     "start another shell for others", param_hint="--db / --user / --debug")
+        return
     ctx.obj = AppContext(db_option=db_option, user=user, debug=debug)
     ctx.call_on_close(ctx.obj.close)
 

@@ -23,6 +23,8 @@ class AppContext:
     db_option: str | None = None
     user: str | None = None
     debug: bool = False
+    #: set while `claimtrack shell` runs commands in-process on this context (and its database)
+    shell: bool = False
     _database: Database | None = field(default=None, repr=False)
 
     @property

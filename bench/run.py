@@ -12,7 +12,9 @@ Parts:
            raw-loaded one when the importer is missing): median of --runs after a warm-up,
            each next to the plain SQL it boils down to;
 - plans    EXPLAIN (QUERY PLAN) of every SQL statement those functions issue; full scans listed;
-- startup  `claimtrack --help` and `claimtrack stats` wall time vs `python -c pass`.
+- startup  bench/startup.py: `--help` vs `python -c pass` (≤ 6x), every read command vs
+           `sqlite-utils tables` (≤ 2x) and write commands (≤ 2.5x) on the demo database, median
+           wall and CPU of 9 interleaved runs; `log`/`report claim` inside `claimtrack shell`.
 
 A measurement whose code is not there yet is skipped with the reason printed; the run goes on.
 Ratios are the figures to trust on a shared machine: numerator and baseline ran seconds apart.
@@ -633,33 +635,11 @@ def demo_database(args: argparse.Namespace) -> str | None:
 
 
 def part_startup(args: argparse.Namespace, results: Results) -> None:
+    """Start-up ratios and the shell's latency: bench/startup.py (targets from issue #17)."""
+    import startup
+
     log("startup")
-    runs = max(5, args.runs)
-    python_ms, _, python_cpu = wall([sys.executable, "-c", "pass"], runs)
-    results.add(Row("startup", "python -c pass", "-", python_ms, "ms", note=f"CPU {python_cpu:.0f} ms"))
-    help_ms, code, help_cpu = wall([CLAIMTRACK, "--help"], runs)
-    probe = subprocess.run(check=False, args=
-        [sys.executable, "-c", ("import atexit, sys\n"
-         "atexit.register(lambda: print('sqlalchemy' in sys.modules, file=sys.stderr))\n"
-         "sys.argv = ['claimtrack', '--help']\nfrom claimtrack.cli.app import main\nmain()")],
-        capture_output=True, text=True)
-    imported = probe.stderr.strip().splitlines()[-1:] == ["True"]
-    results.add(Row("startup", "claimtrack --help", "-", help_ms, "ms", python_ms, "python -c pass", "< 150 ms",
-                    help_ms < 150 and not imported,
-                    f"CPU {help_cpu:.0f} ms; SQLAlchemy imported: {'yes' if imported else 'no'}; exit {code}"))
-    demo = demo_database(args)
-    if demo is None:
-        results.skip("claimtrack stats on the demo database", "no demo database could be built yet")
-        return
-    for label, command in (("stats", ["stats"]), ("stats --json", ["stats", "--json"]),
-                           ("conflicts --json", ["conflicts", "--json"]), ("audit --json", ["audit", "--json"]),
-                           ("report claim 1 --json", ["report", "claim", "1", "--json"])):
-        ms, code, cpu = wall([CLAIMTRACK, "--db", demo, *command], runs)
-        if code in (0, 1) and not (code == 1 and label != "audit --json"):  # audit exits 1 on findings
-            results.add(Row("startup", f"claimtrack {label} (demo db)", "sqlite", ms, "ms", python_ms,
-                            "python -c pass", "< 600 ms", ms < 600, f"CPU {cpu:.0f} ms; exit {code}"))
-        else:
-            results.skip(f"claimtrack {label} on the demo database", f"exit {code}")
+    startup.part_startup(args, results, Row, CLAIMTRACK, demo_database(args))
 
 
 def part_cli_large(args: argparse.Namespace, results: Results, backend: str) -> None:

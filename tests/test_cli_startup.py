@@ -130,3 +130,23 @@ def test_version_and_module_entry_point():
 def test_usage_errors_exit_2(cli):
     result = cli("no-such-command")
     assert result.exit_code == 2
+
+
+def test_root_help_lists_commands_without_building_them_and_says_the_same():
+    """`claimtrack --help` reads the command list from the registrations; it must print exactly
+    what the fully built command tree prints."""
+    code = ("import sys, io, contextlib, typer\n"
+            "from claimtrack.cli.app import app\n"
+            "def helptext(group):\n"
+            "    out = io.StringIO()\n"
+            "    with contextlib.redirect_stdout(out):\n"
+            "        try: group.main(['--help'], prog_name='claimtrack')\n"
+            "        except SystemExit: pass\n"
+            "    return out.getvalue()\n"
+            "g = typer.main.get_command(app)\n"
+            "fast = helptext(g)\n"
+            "built = [n for n, c in dict.items(g.commands._commands)]\n"
+            "g.commands.load_all()\n"
+            "print(repr(fast == helptext(g)), built)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "True []", result.stdout + result.stderr

@@ -58,6 +58,7 @@ NOT_WALKED = {
     "history hop": "shows before/after JSON like history document, which is walked",
     "history affiliation": "shows before/after JSON like history document, which is walked",
     "history relation": "shows before/after JSON like history document, which is walked",
+    "shell": "runs the other commands (what they print is theirs); its own lines go through say()",
 }
 
 

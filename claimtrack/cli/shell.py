@@ -41,6 +41,13 @@ ARGUMENT_KINDS = {"claim": "claims", "claim_ref": "claims", "source": "claims", 
                   "document": "documents", "ref": None}
 
 
+def say(message: str) -> None:
+    """A line for the person at the prompt, through the consoles that show user text literally."""
+    from claimtrack.cli.objects import say as say_line
+
+    say_line(message)
+
+
 def history_path() -> Path:
     """The shell's history file, in the user data directory beside the default database."""
     from platformdirs import user_data_dir
@@ -174,11 +181,11 @@ class Shell:
 
     def _use(self, args: list[str]) -> int:
         if not args:
-            print(self._describe() if self.document else "no current document: use document ID")
+            say(self._describe() if self.document else "no current document: use document ID")
             return 0
         if args == ["none"]:
             self.document = None
-            print("no current document")
+            say("no current document")
             return 0
         if len(args) != 2 or args[0] != "document":
             self._say_error("use document ID|KEY, or use none")
@@ -195,7 +202,7 @@ class Shell:
             return 1
         finally:
             self._close_leftovers()
-        print(self._describe())
+        say(self._describe())
         return 0
 
     def _describe(self) -> str:

@@ -1,0 +1,164 @@
+"""Start-up figures for bench/run.py (`--parts startup`), each as a ratio to a baseline measured
+in the same run, interleaved run by run so that machine load hits both alike (issue #17):
+
+- `claimtrack --help`            within 6x `python -c pass`
+- every read command (demo db)   within 2x `sqlite-utils tables demo.db`
+- write commands (demo db copy)  within 2.5x `sqlite-utils tables demo.db`
+- inside `claimtrack shell`      `log` and `report claim` under 30 ms (median, in-process)
+
+Each process figure is the median wall time and the median CPU time (user + system, os.wait4)
+of 9 runs after a warm-up; the CPU ratio is the steadier one on a shared machine. The floor
+rows (`import sqlalchemy.orm`, `import claimtrack.models` + mapper configuration) say how
+much of a miss no claimtrack code can remove.
+
+sqlite-utils is only the yardstick: `pip install sqlite-utils` into the venv (not a dependency).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+RUNS = 9
+HELP_TARGET, READ_TARGET, WRITE_TARGET, SHELL_TARGET_MS = 6.0, 2.0, 2.5, 30.0
+READS = [
+    ["stats", "--json"], ["stats"], ["report", "claim", "1", "--json"], ["report", "claim", "1"],
+    ["claim", "show", "1", "--json"], ["conflicts", "--json"], ["search", "Navalny", "--json"],
+    ["chain", "1", "--json"], ["audit", "--json"], ["log", "show", "--json"],
+]
+
+
+def _once(command: list[str]) -> tuple[float, float, int]:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    return (time.perf_counter() - started) * 1000, (usage.ru_utime + usage.ru_stime) * 1000, \
+        os.waitstatus_to_exitcode(status)
+
+
+def paired(make: Callable[[int], list[str]], baseline: list[str], runs: int = RUNS) -> dict[str, Any]:
+    """Median wall/CPU of `make(i)` and of `baseline`, run alternately, after one warm-up each."""
+    ours: list[tuple[float, float]] = []
+    base: list[tuple[float, float]] = []
+    codes = set()
+    _once(baseline)
+    _once(make(-1))
+    for i in range(runs):
+        wall, cpu, _ = _once(baseline)
+        base.append((wall, cpu))
+        wall, cpu, code = _once(make(i))
+        ours.append((wall, cpu))
+        codes.add(code)
+
+    def median(rows: list[tuple[float, float]], index: int) -> float:
+        return statistics.median(r[index] for r in rows)
+
+    return {"wall": median(ours, 0), "cpu": median(ours, 1), "base_wall": median(base, 0),
+            "base_cpu": median(base, 1), "codes": codes}
+
+
+def _sqlite_utils() -> str | None:
+    beside = Path(sys.executable).with_name("sqlite-utils")
+    return str(beside) if beside.exists() else shutil.which("sqlite-utils")
+
+
+def _row(row_type: Any, what: str, m: dict[str, Any], baseline_what: str, target: float) -> Any:
+    wall_ratio, cpu_ratio = m["wall"] / m["base_wall"], m["cpu"] / m["base_cpu"]
+    met = wall_ratio <= target and cpu_ratio <= target
+    miss = "" if met else f"; missed by {max(wall_ratio, cpu_ratio) / target:.2f}x (see docs/performance.md)"
+    return row_type("startup", what, "sqlite", m["wall"], "ms", m["base_wall"], baseline_what, f"≤ {target:g}x",
+                    met, f"CPU {m['cpu']:.0f} ms = {cpu_ratio:.2f}x of {m['base_cpu']:.0f} ms{miss}; "
+                         f"exit {sorted(m['codes'])}")
+
+
+def _floor(row_type: Any, results: Any, code: str, what: str, base: list[str], baseline_what: str) -> None:
+    m = paired(lambda _i: [sys.executable, "-c", code], base)
+    results.add(row_type("startup", what, "-", m["wall"], "ms", m["base_wall"], baseline_what, "",
+                         None, f"CPU {m['cpu']:.0f} ms = {m['cpu'] / m['base_cpu']:.2f}x of {m['base_cpu']:.0f} ms; "
+                               "the part no claimtrack code can remove"))
+
+
+def _words() -> str:
+    """A few random words: a claim text unlike every other one."""
+    import uuid
+
+    letters = uuid.uuid4().hex.translate(str.maketrans("0123456789", "ghijklmnop"))
+    return " ".join(letters[i:i + 6] for i in range(0, 30, 6))
+
+
+def shell_latency(db: str, runs: int = 30) -> dict[str, tuple[float, float]]:
+    """Median (wall ms, CPU ms) of `log` and `report claim` typed into one in-process shell."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from claimtrack.cli.context import AppContext
+    from claimtrack.cli.shell import Shell
+
+    context = AppContext(db_option=db, user="bench", shell=True)
+    shell = Shell(context)
+    figures = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        shell.run_line("use document 1")
+        # distinct claims (similar ones would also log "suggested same as" relations each time)
+        cases = {"log (current document)": 'log --speaker "Leonid Volkov" --stance asserts '
+                                           '--claim "{words}" --quote "{words}" --no-interactive',
+                 "report claim 1 --json": "report claim 1 --json",
+                 "report claim 1 (Rich)": "report claim 1"}
+        for label, line in cases.items():
+            samples = []
+            for i in range(-3, runs):  # three warm-ups
+                started, cpu = time.perf_counter(), time.process_time()
+                code = shell.run_line(line.format(words=_words()))
+                if i >= 0:
+                    samples.append(((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000))
+                if code != 0:
+                    raise RuntimeError(f"shell: {line!r} exited {code}")
+            figures[label] = (statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples))
+    context.close()
+    return figures
+
+
+def part_startup(args: Any, results: Any, row_type: Any, claimtrack: str, demo: str | None) -> None:
+    python = [sys.executable, "-c", "pass"]
+    m = paired(lambda _i: [claimtrack, "--help"], python)
+    results.add(_row(row_type, "claimtrack --help", m, "python -c pass", HELP_TARGET))
+    if demo is None:
+        results.skip("start-up on the demo database", "no demo database could be built")
+        return
+    tool = _sqlite_utils()
+    if tool is None:
+        results.skip("start-up ratios to sqlite-utils", "sqlite-utils is not installed (pip install sqlite-utils)")
+        return
+    baseline = [tool, "tables", demo]
+    base_what = "sqlite-utils tables"
+    for command in READS:
+        m = paired(lambda _i, c=command: [claimtrack, "--db", demo, *c], baseline)
+        results.add(_row(row_type, f"claimtrack {' '.join(command)}", m, base_what, READ_TARGET))
+    work = Path(args.workdir) / "startup-writes.db"
+    shutil.copyfile(demo, work)
+    writes: dict[str, Callable[[int], list[str]]] = {
+        "log (new claim, existing speaker)": lambda i: [
+            claimtrack, "--db", str(work), "log", "--speaker", "Leonid Volkov", "--stance", "asserts",
+            "--claim", _words(), "--url", "https://example.org/bench", "--no-interactive"],
+        "actor add": lambda i: [claimtrack, "--db", str(work), "actor", "add", _words().title()],
+        "verdict add": lambda i: [claimtrack, "--db", str(work), "verdict", "add", "1", "--label", "misleading",
+                                  "--url", f"https://example.org/check/{time.time_ns()}"],
+    }
+    for label, make in writes.items():
+        m = paired(make, baseline)
+        results.add(_row(row_type, f"claimtrack {label}", m, base_what, WRITE_TARGET))
+    _floor(row_type, results, "import sqlalchemy, sqlalchemy.orm", "floor: import sqlalchemy.orm", baseline, base_what)
+    _floor(row_type, results, "import claimtrack.models, sqlalchemy.orm as o; o.configure_mappers()",
+           "floor: models + mapper configuration", baseline, base_what)
+    shutil.copyfile(demo, work)
+    for label, (wall, cpu) in shell_latency(str(work)).items():
+        results.add(row_type("startup", f"inside claimtrack shell: {label}", "sqlite", wall, "ms", None, "",
+                             f"< {SHELL_TARGET_MS:g} ms", wall < SHELL_TARGET_MS,
+                             f"median of 30 in one process; CPU {cpu:.1f} ms"))

@@ -101,3 +101,11 @@ def test_bad_date_option_writes_nothing(cli, snapshot):
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: --said: '2021-02-30' is not a real date")
     assert snapshot() == before
+
+
+def test_date_options_read_numeric_dates_in_the_configured_order(cli, monkeypatch):
+    """The option check reads dates as the command does ($CLAIMTRACK_DATE_ORDER, claimtrack.dates)."""
+    ambiguous = cli("search", "x", "--since", "01/02/2021")
+    assert ambiguous.exit_code == 2 and ambiguous.stderr.startswith("Error: --since: ")
+    monkeypatch.setenv("CLAIMTRACK_DATE_ORDER", "DMY")
+    assert cli("search", "x", "--since", "01/02/2021", "--json").exit_code == 0

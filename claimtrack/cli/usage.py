@@ -153,13 +153,14 @@ def _check_dates(ctx: Any, param: Any, value: Any, *, past: bool) -> Any:
         return value
     from datetime import date
 
+    from claimtrack.cli.objects import date_order
     from claimtrack.dates import parse_optional_date
     from claimtrack.errors import ClaimtrackError
 
     name = option_name(param)
     for item in value if isinstance(value, (list, tuple)) else [value]:
         try:
-            parse_optional_date(item, name, not_after=date.today() if past else None)
+            parse_optional_date(item, name, not_after=date.today() if past else None, order=date_order())
         except ClaimtrackError as exc:
             raise typer.BadParameter(str(exc).removeprefix(f"{name}: "), ctx=ctx, param=param) from None
     return value

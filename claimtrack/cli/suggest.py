@@ -8,6 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from claimtrack.cli.context import read_session, write_session
+from claimtrack.cli.usage import vocab_option
 
 
 class SuggestGroup(TyperGroup):
@@ -68,7 +69,7 @@ def run(
 def list_(
     ctx: typer.Context,
     document: Annotated[str | None, typer.Option("--document", help="Only this document (id, key or URL).")] = None,
-    status: Annotated[str, typer.Option("--status", help="pending, accepted, rejected, or all.")] = "pending",
+    status: Annotated[str, typer.Option("--status", callback=vocab_option("SuggestionStatus", "status", "all"), help="pending, accepted, rejected, or all.")] = "pending",
     as_json: JsonOption = False,
 ) -> None:
     """List suggestions (pending ones by default), in reading order."""
@@ -91,7 +92,7 @@ def accept(
     ctx: typer.Context,
     suggestion: Annotated[int, typer.Argument(help="The suggestion's number (see `suggest list`).", show_default=False)],
     claim: Annotated[str | None, typer.Option("--claim", help="The claim, worded by you (default: the content).")] = None,
-    stance: Annotated[str | None, typer.Option("--stance", help="asserts, denies, … (default: the suggested one).")] = None,
+    stance: Annotated[str | None, typer.Option("--stance", callback=vocab_option("Stance", "stance"), help="asserts, denies, … (default: the suggested one).")] = None,
     speaker: Annotated[str | None, typer.Option("--speaker", help="Who said it, if not the suggested speaker.")] = None,
     anonymous: Annotated[str | None, typer.Option("--anonymous", help="An unnamed speaker: 'a former ally'.")] = None,
     quote: Annotated[str | None, typer.Option("--quote", help="The words to record, if fewer than the "

@@ -177,12 +177,12 @@ def past_date_option(ctx: Any, param: Any, value: Any) -> Any:
     return _check_dates(ctx, param, value, past=True)
 
 
-def vocab_option(enum_name: str, field: str) -> Any:
+def vocab_option(enum_name: str, field: str, *extra: str) -> Any:
     """A Typer callback refusing a value outside one of claimtrack.vocab's vocabularies (exit 2),
     in the words the services use: `--stance: unknown stance 'deny'; expected one of: …`."""
 
     def check(ctx: Any, param: Any, value: Any) -> Any:
-        if value is None or value == "":
+        if value is None or value == "" or value in extra:
             return value
         from claimtrack import vocab
         from claimtrack.errors import ClaimtrackError
@@ -190,7 +190,8 @@ def vocab_option(enum_name: str, field: str) -> Any:
         try:
             vocab.parse_choice(getattr(vocab, enum_name), value, field)
         except ClaimtrackError as exc:
-            raise typer.BadParameter(str(exc), ctx=ctx, param=param) from None
+            also = f", {', '.join(extra)}" if extra else ""
+            raise typer.BadParameter(str(exc) + also, ctx=ctx, param=param) from None
         return value
 
     return check

@@ -86,7 +86,7 @@ def test_range_and_choice_words(tmp_path: Path):
         return result.stderr.splitlines()[0]
 
     assert error("actor", "list", "--limit", "abc") == (
-        "Error: --limit: 'abc' is not a whole number (expected a whole number of at least 1)")
+        "Error: --limit: 'abc' is not a whole number (expected a whole number of at least 0)")
     assert error("demo", "--width", "10") == "Error: --width: 10 is out of range: expected a whole number from 60 to 250"
     assert error("audit", "--fail-on", "sometimes") == "Error: --fail-on: 'sometimes' is not one of: error, warning, info, never"
     assert error("verdict", "add", "1", "--label", "x", "--value", "lots").startswith(

@@ -34,7 +34,7 @@ BUILTINS = {
 ACTOR_OPTIONS = {"--speaker", "--outlet", "--via", "--on-behalf-of", "--reviewer", "--organization"}
 CLAIM_OPTIONS = {"--claim-id"}
 #: the options that say which document `log` is about: any of them switches the current one off
-DOCUMENT_OPTIONS = {"--url", "--outlet", "--title", "--published", "--batch"}
+DOCUMENT_OPTIONS = {"--url", "--outlet", "--title", "--published", "--batch", "--document"}
 #: argument names and what they complete with
 ARGUMENT_KINDS = {"claim": "claims", "claim_ref": "claims", "source": "claims", "target": "claims",
                   "actor": "actors", "speaker": "actors", "outlet": "actors", "name": "actors",

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from claimtrack.cli.context import write_session
+from claimtrack.cli.usage import vocab_option
 
 ReasonOption = Annotated[
     str | None, typer.Option("--reason", help="Why the record was wrong or superseded (required).")
@@ -90,7 +91,7 @@ def claim_unlink(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="One claim's id or key.", show_default=False)],
     target: Annotated[str, typer.Argument(help="The other claim's id or key.", show_default=False)],
-    type: Annotated[str | None, typer.Option("--type", help="Only this relation type (contradicts, supports, "
+    type: Annotated[str | None, typer.Option("--type", callback=vocab_option("RelationType", "relation type"), help="Only this relation type (contradicts, supports, "
                                                            "same_as, refines).")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (required to withdraw a confirmed link).")] = None,
     deprecate: DeprecateOption = False,

@@ -14,6 +14,7 @@ import typer
 
 from claimtrack.cli.context import write_session
 from claimtrack.cli.edit import ExpectVersion, _given
+from claimtrack.cli.usage import date_option, past_date_option, vocab_option
 
 Opt = Annotated[str | None, typer.Option()]
 
@@ -49,13 +50,13 @@ def statement_edit(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="The statement's id or key.", show_default=False)],
     expect_version: ExpectVersion,
-    stance: Annotated[str | None, typer.Option("--stance", help="asserts, denies, did_not_respond, …")] = None,
+    stance: Annotated[str | None, typer.Option("--stance", callback=vocab_option("Stance", "stance"), help="asserts, denies, did_not_respond, …")] = None,
     quote: Annotated[str | None, typer.Option("--quote", help="The words, verbatim ('' clears).")] = None,
-    quote_kind: Annotated[str | None, typer.Option("--quote-kind", help="direct, indirect or mixed.")] = None,
+    quote_kind: Annotated[str | None, typer.Option("--quote-kind", callback=vocab_option("QuoteKind", "quote kind"), help="direct, indirect or mixed.")] = None,
     cue: Annotated[str | None, typer.Option("--cue", help="'wrote on Telegram', 'told AFP' ('' clears).")] = None,
     channel: Annotated[str | None, typer.Option("--channel", help="telegram, facebook… ('' clears).")] = None,
     context: Annotated[str | None, typer.Option("--context", help="The venue ('' clears).")] = None,
-    said: Annotated[str | None, typer.Option("--said", help="When: 2021-07-28, 2021-07, 2021, ~2021 ('' clears).")] = None,
+    said: Annotated[str | None, typer.Option("--said", callback=past_date_option, help="When: 2021-07-28, 2021-07, 2021, ~2021 ('' clears).")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Language of the original words.")] = None,
     original: Annotated[str | None, typer.Option("--original", help="The wording before translation.")] = None,
     anonymous: Annotated[str | None, typer.Option("--anonymous", help="The anonymous speaker's descriptor.")] = None,
@@ -78,10 +79,10 @@ def document_edit(
     expect_version: ExpectVersion,
     title: Annotated[str | None, typer.Option("--title", help="The headline ('' clears).")] = None,
     url: Annotated[str | None, typer.Option("--url", help="Where it is ('' clears).")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="article, dispatch, post, broadcast, …")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", callback=vocab_option("DocumentKind", "document kind"), help="article, dispatch, post, broadcast, …")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Language code ('' clears).")] = None,
     author: Annotated[str | None, typer.Option("--author", help="The byline ('' clears).")] = None,
-    published: Annotated[str | None, typer.Option("--published", help="2021-07-28, 2021-07, 2021 ('' clears).")] = None,
+    published: Annotated[str | None, typer.Option("--published", callback=past_date_option, help="2021-07-28, 2021-07, 2021 ('' clears).")] = None,
     archive_url: Annotated[str | None, typer.Option("--archive-url", help="An archived copy ('' clears).")] = None,
     key: Annotated[str | None, typer.Option("--key", help="Stable key ('' clears).")] = None,
 ) -> None:
@@ -119,7 +120,7 @@ def actor_edit(
     ref: Annotated[str, typer.Argument(help="The actor: a name, alias, id or key.", show_default=False)],
     expect_version: ExpectVersion,
     name: Annotated[str | None, typer.Option("--name", help="The display name (the old one stays an alias).")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="person, organization, outlet, agency, government, "
+    kind: Annotated[str | None, typer.Option("--kind", callback=vocab_option("ActorKind", "actor kind"), help="person, organization, outlet, agency, government, "
                                                            "unspecified.")] = None,
     description: Annotated[str | None, typer.Option("--description", help="Who this is ('' clears).")] = None,
 ) -> None:
@@ -132,8 +133,8 @@ def affiliation_edit(
     ref: Annotated[str, typer.Argument(help="The affiliation's id (`actor show` lists them).", show_default=False)],
     expect_version: ExpectVersion,
     role: Annotated[str | None, typer.Option("--role", help="The role, e.g. 'spokeswoman'.")] = None,
-    start: Annotated[str | None, typer.Option("--start", help="Since when ('' clears).")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Until when ('' clears).")] = None,
+    start: Annotated[str | None, typer.Option("--start", callback=date_option, help="Since when ('' clears).")] = None,
+    end: Annotated[str | None, typer.Option("--end", callback=date_option, help="Until when ('' clears).")] = None,
 ) -> None:
     """Change a role's name or dates (an affiliation), if nobody changed it since you read it."""
     changes = _given(role=role)
@@ -145,7 +146,7 @@ def relation_edit(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="The relation's id (`claim show` lists them).", show_default=False)],
     expect_version: ExpectVersion,
-    type: Annotated[str | None, typer.Option("--type", help="contradicts, supports, same_as or refines.")] = None,
+    type: Annotated[str | None, typer.Option("--type", callback=vocab_option("RelationType", "relation type"), help="contradicts, supports, same_as or refines.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="Why they are related ('' clears).")] = None,
 ) -> None:
     """Change a claim relation's type or note, if nobody changed it since you read it."""

@@ -68,7 +68,7 @@ def _random_edit(session: Any, rng: random.Random, known_keys: list[str]) -> str
         log_statement(session, speaker=speaker.name, claim=claim.text, stance=rng.choice(["asserts", "denies"]),
                       quote=rng.choice([None, "several dozen"]), outlet=f"Outlet {rng.randrange(3)}",
                       url=f"https://example.org/{rng.randrange(10**9)}", title="t", published="2021-07-29",
-                      via="local media" if kind == "log-vague" else None, create_missing=True)
+                      via="local media" if kind == "log-vague" else None, create_missing=True, force=True)
     elif kind == "via":
         hop = pick(Hop, Hop.is_primary.is_(False))
         others = [h for h in session.scalars(select(Hop).where(Hop.statement_id == hop.statement_id, Hop.id != hop.id))]

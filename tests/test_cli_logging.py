@@ -25,11 +25,12 @@ def test_log_one_line_then_show_json(cli):
                         "outlet": "The New Indian Express", "title": None, "url": TNIE, "published": "2021-07-28",
                         "via_actor": "AFP", "via_hop_id": None, "cue": None, "is_primary": False,
                         "status": "normal"}
-    # the same line again: everything but the statement is reused
-    again = cli.json(*VOLKOV)
+    # the same line again is refused (it would count Volkov twice); forced, all but the statement is reused
+    assert "already records this" in cli(*VOLKOV).stderr
+    again = cli.json(*VOLKOV, "--force")
     assert again["claim_id"] == result["claim_id"] and again["document_id"] == result["document_id"]
     assert again["created"] == [f"statement {again['statement_id']}", f"hop {again['hop_id']}"]
-    out = cli.ok(*VOLKOV).stdout
+    out = cli.ok(*VOLKOV, "--force").stdout
     assert "Logged statement" in out
 
 

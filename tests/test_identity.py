@@ -92,3 +92,30 @@ def test_bad_identity_input_writes_nothing(cli, snapshot, argv, message):
     assert result.exit_code in (1, 2), result.stdout
     assert message in result.stderr, result.stderr
     assert snapshot() == before
+
+
+def test_logging_the_same_line_twice_is_refused_unless_forced(cli, snapshot):
+    line = ("log", "--speaker", "Alexei Navalny", "--stance", "asserts", "--claim", "Putin's regime must go",
+            "--quote", "The regime must go", "--document", "1", "--no-interactive")
+    _logged(cli)
+    cli.ok(*line)
+    before = snapshot()
+    # the same line again, with the quote's case and spacing changed: still the same statement
+    again = cli(*line[:7], "--quote", "the  regime must go", *line[9:])
+    assert again.exit_code == 1
+    assert again.stderr.startswith("Error: statement 2 already records this: the same speaker asserts claim 1 "
+                                   "in document 1 with the same quote; correct it with `statement edit 2`, or "
+                                   "add --force if it was said twice")
+    assert snapshot() == before
+    # a date said added to an undated twin: the same statement (edit it instead)
+    assert cli(*line, "--said", "2024-01-04").exit_code == 1
+    # another quote, another stance or another date said is another statement
+    cli.ok(*line[:7], "--quote", "They will fall", *line[9:], "--said", "2024-01-03")
+    cli.ok(*line[:7], "--quote", "They will fall", *line[9:], "--said", "2024-01-04")
+    cli.ok(*line[:4], "confirms", *line[5:])
+    forced = cli.json(*line, "--force")
+    assert forced["statement_id"] == 6
+    # retracted twins do not block logging the line again
+    for statement in ("2", "6"):
+        cli.ok("statement", "retract", statement, "--reason", "logged by mistake")
+    assert cli.json(*line)["statement_id"] == 7

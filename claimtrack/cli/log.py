@@ -108,7 +108,8 @@ def log(
                                                     "exist yet (a name close to an existing one is refused: "
                                                     "did you mean …?).")] = False,
     force: Annotated[bool, typer.Option("--force", help="With --new: create a name even when a similar one "
-                                                        "exists.")] = False,
+                                                        "exists; log a statement even when the same one is "
+                                                        "already logged in that document.")] = False,
     interactive: Annotated[bool | None, typer.Option("--interactive/--no-interactive",
                                                      help="Ask for missing parts and near-miss names. "
                                                           "Default: when stdin is a terminal.",

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate, parse_optional_date
-from claimtrack.errors import Ambiguous, InvalidInput
-from claimtrack.models import Actor
+from claimtrack.errors import AlreadyExists, Ambiguous, InvalidInput
+from claimtrack.models import Actor, Claim, Document, Hop, Statement
 from claimtrack.normalize import fold, normalize_name
 from claimtrack.queries.lookup import get_by_ref, get_statement
 from claimtrack.vocab import ActorKind, QuoteKind, Stance, parse_choice
@@ -183,6 +183,16 @@ def log_statement(
         if document_created:
             result_created.append(f"document {document.id}")
 
+    if document is not None and not document_created and not claim_result.created and not more.get("force"):
+        twin = _already_logged(session, claim_result.claim, speaker_actor, anonymous, stance_value, quote,
+                               said_date, document)
+        if twin is not None:
+            raise AlreadyExists(
+                f"statement {twin.id} already records this: the same speaker {stance_value} claim "
+                f"{claim_result.claim.id} in document {document.id}"
+                + (" with the same quote" if quote else "")
+                + f"; correct it with `statement edit {twin.id}`, or add --force if it was said twice")
+
     statement = add_statement(
         session, claim=claim_result.claim, stance=stance_value, speaker=speaker_actor, descriptor=anonymous,
         on_behalf_of=behalf_actor, quote=quote, quote_kind=more.get("quote_kind"), cue=cue,
@@ -209,6 +219,27 @@ def log_statement(
         suggested_same_as=[{"claim_id": s.claim_id, "text": s.text, "score": round(s.score, 3),
                             "relation_id": s.relation_id} for s in claim_result.suggestions],
     )
+
+
+def _already_logged(session: Session, claim: Claim, speaker: Actor | None, descriptor: str | None, stance: str,
+                    quote: str | None, said: PartialDate | None, document: Document) -> Statement | None:
+    """A live statement this log line would repeat: same speaker (or descriptor), claim, stance and
+    quote, reported in the same document, said on the same date or on an unknown one. Logging the
+    same line twice is the commonest slip, and it would count the speaker twice."""
+    from sqlalchemy import select
+
+    query = (select(Statement).join(Hop, Hop.statement_id == Statement.id)
+             .where(Hop.document_id == document.id, Hop.status == "normal", Statement.claim_id == claim.id,
+                    Statement.stance == stance, Statement.status == "normal"))
+    query = query.where(Statement.speaker_id == speaker.id) if speaker is not None else query.where(
+        Statement.speaker_id.is_(None),
+        Statement.speaker_descriptor == descriptor if descriptor else Statement.speaker_descriptor.is_(None))
+    for candidate in session.scalars(query.order_by(Statement.id)):
+        same_quote = fold(candidate.quote or "") == fold(quote or "")
+        same_day = said is None or candidate.said is None or candidate.said == said
+        if same_quote and same_day:
+            return candidate
+    return None
 
 
 def log_report(

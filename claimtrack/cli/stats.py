@@ -28,10 +28,15 @@ def stats(
         emit_json({**counts, "retired": retired})
         return
     from rich.table import Table
+    from rich.text import Text
 
     from claimtrack.cli.output import console
 
-    table = Table(title=f"claimtrack · {app_context(ctx).database.display_url}", show_header=False)
+    # the database's name above the table, not as its title: a title wraps to the narrow table
+    console.print(Text(f"claimtrack · {app_context(ctx).database.display_url}", style="bold"))
+    table = Table(show_header=False)
+    table.add_column()
+    table.add_column(justify="right")
     for name, value in counts.items():
         table.add_row(name, f"{value:,}")
     kept = [f"{value:,} {name}" for name, value in retired.items() if value]

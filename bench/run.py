@@ -63,6 +63,7 @@ class Row:
     target: str = ""
     met: bool | None = None
     note: str = ""
+    load: float | None = None  # the 1-minute load average when the figure was taken
 
     @property
     def ratio(self) -> float | None:
@@ -78,6 +79,8 @@ class Results:
     plans: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, row: Row) -> None:
+        if row.load is None:
+            row.load = os.getloadavg()[0]
         self.rows.append(row)
         print(f"  {_format_row(row)}", flush=True)
 
@@ -215,19 +218,22 @@ def part_import(args: argparse.Namespace, results: Results, backend: str) -> Non
     log(f"import · {backend} · N={n:,}")
     # the raw load first: it also leaves a database for the latency part when there is no importer
     url = fresh_database(backend, args, "raw")
+    raw_load = os.getloadavg()[0]
     raw = (rawload.load_sqlite(path, url.removeprefix("sqlite:///")) if backend == "sqlite"
            else rawload.load_postgresql(path, url))
     raw_name = "sqlite3 executemany" if backend == "sqlite" else "psycopg COPY"
     raw_rate = n / raw.db_seconds
     results.add(Row("import", f"raw {raw_name} (db time only)", backend, raw_rate, "stmt/s",
                     note=f"{raw.db_seconds:.1f} s in the database, {raw.seconds:.1f} s with parsing "
-                         f"(CPU {raw.cpu_seconds:.1f} s); {sum(raw.rows.values()):,} rows"))
+                         f"(CPU {raw.cpu_seconds:.1f} s); {sum(raw.rows.values()):,} rows; "
+                         f"load {raw_load:.1f} at its start"))
     reason = importer_available()
     if reason:
         results.skip(f"claimtrack import ({backend})", reason)
         return
     url = fresh_database(backend, args, "import")
     command = [CLAIMTRACK, "--db", url, "import", str(path), "--format", "jsonl"]
+    import_load = os.getloadavg()[0]
     elapsed, rss_mb, code, tail = run_child(command)
     if code != 0:
         results.skip(f"claimtrack import ({backend})", f"exit {code}: {tail.strip()[-300:]}")
@@ -239,7 +245,8 @@ def part_import(args: argparse.Namespace, results: Results, backend: str) -> Non
                     f"{elapsed:.1f} s wall incl. start-up (CPU {run_child.cpu_seconds:.1f} s); "
                     f"vs raw incl. parsing: {rate / (n / raw.seconds):.0%}"
                     + (f"; SQLite CPU vs raw CPU: {raw.cpu_seconds / run_child.cpu_seconds:.0%}"
-                       if backend == "sqlite" else "")))
+                       if backend == "sqlite" else "")
+                    + f"; load {import_load:.1f} at its start"))
     results.add(Row("import", "import peak RSS", backend, rss_mb, "MB", target="< 300 MB", met=rss_mb < 300,
                     note=f"N={n:,}"))
 
@@ -331,6 +338,7 @@ class Targets:
     deep_statement: int
     search_text: str
     rare_text: str
+    big_outlet: int | None = None
 
 
 def find_targets(session: Any) -> Targets:
@@ -347,7 +355,19 @@ def find_targets(session: Any) -> Targets:
                         "ORDER BY id DESC LIMIT 1")
     # a family name borne by one actor (the generator spells each index differently)
     rare = (one("SELECT name FROM actors WHERE key = 'a5000'") or one("SELECT max(name) FROM actors")).split()[-1]
-    return Targets(typical, big, deep_document, deep_statement, "police detained protest", rare)
+    # the outlet whose documents carry the most hops (the slow outlet report of issue 17)
+    big_outlet = one("SELECT d.outlet_id FROM hops h JOIN documents d ON d.id = h.document_id "
+                     "WHERE d.outlet_id IS NOT NULL GROUP BY d.outlet_id ORDER BY count(*) DESC LIMIT 1")
+    return Targets(typical, big, deep_document, deep_statement, "police detained protest", rare, big_outlet)
+
+
+def _actor(actor_id: int | None) -> Lazy:
+    def build(session: Any) -> Any:
+        from claimtrack.models import Actor
+
+        return session.get(Actor, actor_id)
+
+    return Lazy(build)
 
 
 # the plain SQL each query boils down to (named parameters; both backends)
@@ -374,6 +394,10 @@ BASELINE_SQL = {
         ("SELECT claim_id FROM statements GROUP BY claim_id HAVING "
         "sum(CASE WHEN stance IN ('asserts', 'confirms') THEN 1 ELSE 0 END) > 0 AND "
         "sum(CASE WHEN stance IN ('denies', 'disputes', 'retracts') THEN 1 ELSE 0 END) > 0 LIMIT 50"),
+    ],
+    "outlet": [
+        ("SELECT count(*), count(h.via_actor_id), count(h.via_hop_id) FROM hops h "
+         "JOIN documents d ON d.id = h.document_id WHERE d.outlet_id = :outlet"),
     ],
     "chain": [
         ("WITH RECURSIVE walk(hop_id) AS (SELECT id FROM hops WHERE document_id = :document "
@@ -485,6 +509,10 @@ def latency_cases(backend: str, t: Targets) -> list[dict[str, Any]]:
         {"name": "conflicts (global, first page of 50)", "scope": "global", "target": 1000, "baseline": "conflicts_all",
          "params": {}, "candidates": [("claimtrack.queries.conflicts", "find_conflicts")],
          "kwargs": {"limit": 50}},
+        {"name": "report outlet (data) · biggest outlet", "target": 300, "baseline": "outlet",
+         "params": {"outlet": t.big_outlet},
+         "candidates": [("claimtrack.queries.reports", "outlet_report")],
+         "kwargs": {"actor": _actor(t.big_outlet)}},
         {"name": "chain · document at depth 10", "target": 20, "baseline": "chain",
          "params": {"document": t.deep_document},
          "candidates": [("claimtrack.queries.chains", "document_chain")],
@@ -677,7 +705,11 @@ def _format_row(row: Row) -> str:
     ratio = f"{row.ratio:.2f}×" if row.ratio is not None else ""
     met = {True: "met", False: "MISSED", None: ""}[row.met]
     return (f"{row.part:8} {row.backend:10} {row.what[:46]:46} {_fmt(row.value, row.unit):>10} {row.unit:6} "
-            f"{_fmt(row.baseline, row.unit):>10} {ratio:>7} {row.target:>16} {met:6} {row.note}")
+            f"{_fmt(row.baseline, row.unit):>10} {ratio:>7} {row.target:>16} {met:6} {_load(row)}{row.note}")
+
+
+def _load(row: Row) -> str:
+    return f"[load {row.load:.1f}] " if row.load is not None else ""
 
 
 def markdown(args: argparse.Namespace, info: dict[str, Any], results: Results) -> str:
@@ -685,15 +717,17 @@ def markdown(args: argparse.Namespace, info: dict[str, Any], results: Results) -
     load = info.get("load_avg")
     lines = [f"N = {args.n:,}, seed {args.seed}, finished {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"load average at the start {load[0]:.1f}" if load else f"N = {args.n:,}", "",
-             "| part | backend | what | value | baseline | ratio | target | | note |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| part | backend | what | value | baseline | ratio | target | | load | note |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results.rows:
         value = f"{_fmt(r.value, r.unit)} {r.unit}"
         baseline = f"{_fmt(r.baseline, r.unit)} {r.unit}" if r.baseline else ""
         ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
         met = {True: "met", False: "**missed**", None: ""}[r.met]
         note = r.note.replace("|", "/")
-        lines.append(f"| {r.part} | {r.backend} | {r.what} | {value} | {baseline} | {ratio} | {r.target} | {met} | {note} |")
+        load_text = f"{r.load:.1f}" if r.load is not None else ""
+        lines.append(f"| {r.part} | {r.backend} | {r.what} | {value} | {baseline} | {ratio} | {r.target} | {met} "
+                     f"| {load_text} | {note} |")
     for line in results.skipped:
         lines.append(f"\nskipped: {line}")
     return "\n".join(lines) + "\n"

@@ -511,7 +511,7 @@ def latency_cases(backend: str, t: Targets) -> list[dict[str, Any]]:
          "kwargs": {"limit": 50}},
         {"name": "report outlet (data) · biggest outlet", "target": 300, "baseline": "outlet",
          "params": {"outlet": t.big_outlet},
-         "candidates": [("claimtrack.queries.reports", "outlet_report")],
+         "candidates": [("claimtrack.queries.outlet", "outlet_report"), ("claimtrack.queries.reports", "outlet_report")],
          "kwargs": {"actor": _actor(t.big_outlet)}},
         {"name": "chain · document at depth 10", "target": 20, "baseline": "chain",
          "params": {"document": t.deep_document},

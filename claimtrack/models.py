@@ -526,6 +526,8 @@ class Hop(Base):
     __tablename__ = "hops"
     __table_args__ = (
         UniqueConstraint("document_id", "statement_id"),
+        # every lookup by document, and every hop column the outlet report counts (queries/outlet.py)
+        Index("ix_hops_document_cover", "document_id", "statement_id", "via_hop_id", "via_actor_id", "status"),
         CheckConstraint("via_hop_id IS NULL OR via_hop_id <> id", name="not_via_self"),
         CheckConstraint("NOT (is_primary AND via_hop_id IS NOT NULL)", name="primary_has_no_source"),
         *_status_checks(),
@@ -533,7 +535,7 @@ class Hop(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))  # ix_hops_document_cover
     statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), index=True)
     via_hop_id: Mapped[int | None] = mapped_column(ForeignKey("hops.id"), index=True)
     via_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)

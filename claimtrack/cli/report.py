@@ -140,7 +140,7 @@ def report_outlet(
     unattributed shares), and which intermediaries and outlets it relies on."""
     check_output_path(ctx, output, force)
     from claimtrack.cli.objects import actor_ref
-    from claimtrack.queries.reports import outlet_report
+    from claimtrack.queries.outlet import outlet_report
     from claimtrack.reports.html import outlet_html
     from claimtrack.reports.views import outlet_markdown, outlet_renderables
 

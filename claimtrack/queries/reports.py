@@ -291,7 +291,7 @@ def actor_info(session: Session, actor: Actor) -> ActorInfo:
                      [i for i in ids if i != actor.id])
 
 
-def _statement_rows(session: Session, conditions: list[Any], joins: list[Any] | None = None,
+def statement_rows(session: Session, conditions: list[Any], joins: list[Any] | None = None,
                     limit: int = LIST_CAP) -> list[StatementRow]:
     speaker = aliased(Actor)
     query = (select(Statement.id, Statement.claim_id, Claim.text, speaker.name, Statement.speaker_descriptor,
@@ -342,89 +342,7 @@ def speaker_report(session: Session, actor: Actor) -> SpeakerReport:
             .limit(LIST_CAP))
     ]
     return SpeakerReport(info, sum(by_stance.values()), by_stance, by_status, verdicts,
-                         [_brief(c) for c in reversals], outlets, _statement_rows(session, [mine]))
-
-
-# --------------------------------------------------------------------------- outlet report
-
-
-#: how an outlet attributed what it reported (docs/reports.md)
-ATTRIBUTION_CLASSES = ("direct", "indirect", "vague", "unattributed")
-
-
-@dataclass
-class OutletReport:
-    actor: ActorInfo
-    documents: int
-    first_published: str | None
-    last_published: str | None
-    hops: int
-    statements: int
-    attribution: dict[str, int]  # class -> hops
-    attribution_shares: dict[str, float]  # class -> share of hops, 0–1
-    intermediaries: list[Count]  # actors its hops rely on ("AFP", "local media")
-    relies_on_outlets: list[Count]  # outlets of the documents its hops cite (via an earlier hop)
-    recent: list[StatementRow]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def outlet_report(session: Session, actor: Actor) -> OutletReport:
-    """What an outlet reported, how it attributed it, and whom it relies on."""
-    info = actor_info(session, actor)
-    ids = [actor.id, *info.merged_ids]
-    # retracted, deprecated and merged documents, and retired hops and statements, count for nothing
-    docs = select(Document.id).where(Document.outlet_id.in_(ids), live_document())
-    n_docs = session.scalar(select(func.count()).where(Document.outlet_id.in_(ids), live_document())) or 0
-
-    def at_precision(order: Any) -> str | None:
-        # the first or last date as the document gives it ("2024-03", "~2021"), never an invented day
-        row = session.execute(
-            select(Document.published_on, Document.published_precision, Document.published_approx)
-            .where(Document.outlet_id.in_(ids), live_document(), Document.published_on.is_not(None))
-            .order_by(order, Document.id).limit(1)).first()
-        partial = PartialDate.of(*row) if row else None
-        return str(partial) if partial else None
-
-    first, last = at_precision(Document.published_on.asc()), at_precision(Document.published_on.desc())
-    live = (Hop.document_id.in_(docs), Hop.status == "normal", live_statement())
-    speaker, via = aliased(Actor), aliased(Actor)
-    attribution_class = case(
-        ((Statement.speaker_id.is_(None)) & (Statement.speaker_descriptor.is_(None)), "unattributed"),
-        ((speaker.kind == "unspecified") | (via.kind == "unspecified") | Statement.speaker_descriptor.is_not(None),
-         "vague"),
-        (Statement.quote_kind.in_(["direct", "mixed"]), "direct"),
-        else_="indirect",
-    )
-    counts = {k: 0 for k in ATTRIBUTION_CLASSES}
-    for klass, n in session.execute(
-        select(attribution_class, func.count()).select_from(Hop)
-        .join(Statement, Statement.id == Hop.statement_id)
-        .outerjoin(speaker, speaker.id == Statement.speaker_id)
-        .outerjoin(via, via.id == Hop.via_actor_id)
-        .where(*live).group_by(attribution_class)
-    ):
-        counts[klass] = n
-    hops = sum(counts.values())
-    shares = {k: round(v / hops, 4) if hops else 0.0 for k, v in counts.items()}
-    statements = session.scalar(select(func.count(func.distinct(Hop.statement_id)))
-                                .join(Statement, Statement.id == Hop.statement_id).where(*live)) or 0
-    intermediaries = [Count(name, n, actor_id) for actor_id, name, n in session.execute(
-        select(Actor.id, Actor.name, func.count()).select_from(Hop).join(Actor, Actor.id == Hop.via_actor_id)
-        .join(Statement, Statement.id == Hop.statement_id).where(*live).group_by(Actor.id, Actor.name)
-        .order_by(func.count().desc(), Actor.name).limit(LIST_CAP))]
-    earlier, earlier_doc, earlier_outlet = aliased(Hop), aliased(Document), aliased(Actor)
-    relies = [Count(name or "(no outlet)", n, outlet_id) for outlet_id, name, n in session.execute(
-        select(earlier_doc.outlet_id, earlier_outlet.name, func.count()).select_from(Hop)
-        .join(earlier, earlier.id == Hop.via_hop_id).join(earlier_doc, earlier_doc.id == earlier.document_id)
-        .outerjoin(earlier_outlet, earlier_outlet.id == earlier_doc.outlet_id)
-        .join(Statement, Statement.id == Hop.statement_id)
-        .where(*live).group_by(earlier_doc.outlet_id, earlier_outlet.name)
-        .order_by(func.count().desc(), earlier_outlet.name).limit(LIST_CAP))]
-    recent = _statement_rows(session, [Statement.id.in_(select(Hop.statement_id).where(Hop.document_id.in_(docs)))])
-    return OutletReport(info, n_docs, first, last,
-                        hops, statements, counts, shares, intermediaries, relies, recent)
+                         [_brief(c) for c in reversals], outlets, statement_rows(session, [mine]))
 
 
 # --------------------------------------------------------------------------- timeline

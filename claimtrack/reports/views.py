@@ -15,11 +15,11 @@ from rich.text import Text
 from rich.tree import Tree
 
 from claimtrack.display import shown
+from claimtrack.queries.outlet import OutletReport
 from claimtrack.queries.reports import (
     ActorInfo,
     ClaimReport,
     Count,
-    OutletReport,
     SpeakerReport,
     StatementRow,
     Timeline,

@@ -158,7 +158,8 @@ def create_app(database: Any, *, token: str | None = None, allowed_hosts: list[s
 
     def actor(request: Request) -> Response:
         from claimtrack.queries.lookup import get_actor
-        from claimtrack.queries.reports import outlet_report, speaker_report
+        from claimtrack.queries.outlet import outlet_report
+        from claimtrack.queries.reports import speaker_report
 
         view = request.query_params.get("view")
         with database.read() as session:

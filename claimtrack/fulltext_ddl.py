@@ -1,6 +1,6 @@
 """The full-text DDL, as plain SQL strings: one definition for the migration and the importer.
 
-The baseline migration creates these objects; the bulk importer (formats/apply.py) drops the
+The baseline migration creates these objects; the bulk importer (formats/apply/bulk.py) drops the
 SQLite insert triggers for the length of a large import and recreates them from here, so the
 two can never disagree. Pure strings, no imports: a migration may import this module.
 

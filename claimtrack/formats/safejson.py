@@ -2,7 +2,7 @@
 
 `parse_json(text)` is `json.loads` plus the refusals a record store needs:
 - `NaN`, `Infinity`, `-Infinity` (not JSON, though Python reads them) are refused; so is a
-  number too large for a float (`1e999`) once a record uses it (see formats/apply.py);
+  number too large for a float (`1e999`) once a record uses it (see formats/apply/fields.py);
 - an integer of more digits than Python converts (4,300) is refused with its position;
 - nesting deeper than MAX_DEPTH levels is refused (no claimtrack record or ClaimReview object
   comes near it; deeper would crash the readers that walk the structure);

@@ -1,3 +1,3 @@
-from claimtrack.cli.app import main
+from claimtrack.cli.launch import main
 
 main()

@@ -25,6 +25,11 @@ SHARED = PROJECT_ROOT.parent / "shared"
 PG_ENV = "CLAIMTRACK_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
 
+# No test starts a background command server by accident: every `claimtrack` process the suite
+# runs (and all they start) sees the off switch. tests/test_cli_server.py turns it on, with a
+# private runtime folder, and stops what it started.
+os.environ["CLAIMTRACK_SERVER"] = "off"
+
 
 def pg_admin_url() -> str | None:
     url = os.environ.get(PG_ENV)

@@ -81,6 +81,16 @@ def test_read_commands_import_no_alembic_pydantic_or_writers(demo_file, argv):
     assert "claimtrack.cli.transfer" not in modules and "claimtrack.cli.audit" not in modules
 
 
+@pytest.mark.parametrize("argv", [["report", "claim", "1", "--json"], ["report", "speaker", "Leonid Volkov", "--json"],
+                                  ["report", "outlet", "AFP", "--json"]])
+def test_report_json_imports_no_renderers(demo_file, argv):
+    """`report … --json` builds the report's data only: Rich and the HTML templates are imported
+    by the callables that render (they were imported up front once, and that crept back)."""
+    _heavy, modules = probe("--db", str(demo_file), *argv)
+    assert not {"claimtrack.reports.views", "claimtrack.reports.html"} & modules, sorted(_claimtrack_modules(modules))
+    assert not any(m == "rich" or m.startswith("rich.") for m in modules), "--json needs no Rich"
+
+
 def test_no_command_module_imports_pydantic_or_the_database_at_import():
     """Importing every command module (what `--help` does) stays free of the heavy layers."""
     code = ("import sys; from claimtrack.cli.app import app, LazyCommands; import typer;"

@@ -38,6 +38,8 @@ NOT_WALKED = {
     "import": "writes (its messages are covered by the bad-input corpus)",
     "demo": "writes a demo database of its own data",
     "db upgrade": "writes the schema", "db downgrade": "writes the schema",
+    "server status": "the command server's own figures (pid, counts, paths): no stored text",
+    "server start": "starts the command server: no stored text", "server stop": "stops it: no stored text",
     "serve": "a server: tests/test_serve.py and test_browser.py walk its pages (same templates as --output html)",
     "actor add": "writes", "actor alias": "writes", "actor affiliate": "writes", "actor merge": "writes",
     "document add": "writes", "claim add": "writes", "claim link": "writes", "claim edit": "writes",

@@ -28,7 +28,7 @@ from claimtrack.errors import ClaimtrackError
 MODULES: tuple[str, ...] = (
     "db", "stats", "actor", "document", "claim", "statement", "hop", "verdict", "log", "search",
     "conflicts", "report", "chain", "audit", "transfer", "history", "edit", "demo", "extract", "suggest",
-    "serve", "shell",
+    "serve", "shell", "server",
 )
 
 #: Top-level command name -> the modules whose `register` builds it (a module may add to a group
@@ -57,6 +57,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "suggest": ("suggest",),
     "serve": ("serve",),
     "shell": ("shell",),
+    "server": ("server",),
 }
 
 

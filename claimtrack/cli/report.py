@@ -29,6 +29,20 @@ OutputOption = Annotated[
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the --output file when it exists.")]
 
 
+def _views() -> Any:
+    """claimtrack.reports.views (Rich), imported when a report is rendered for people."""
+    from claimtrack.reports import views
+
+    return views
+
+
+def _html() -> Any:
+    """claimtrack.reports.html (the templates), imported when a report is exported."""
+    from claimtrack.reports import html
+
+    return html
+
+
 def _protected(ctx: typer.Context) -> list[tuple[str, Path]]:
     from claimtrack.cli.context import app_context
 
@@ -51,21 +65,23 @@ def check_output_path(ctx: typer.Context, output: Path | None, force: bool = Fal
 def deliver(*, json_data: Callable[[], Any], renderables: Callable[[], list[Any]], markdown_text: Callable[[], str],
             as_json: bool, markdown: bool, output: Path | None, title: str, notes: list[str] | None = None,
             ctx: typer.Context | None = None, force: bool = False,
-            html: Callable[[], str] | None = None) -> None:
-    """Print a report in the chosen form, and export it when asked."""
-    from claimtrack.cli.output import console, emit_json, err_console
+            html: Callable[[], str] | None = None, notes_for: Callable[[], list[str]] | None = None) -> None:
+    """Print a report in the chosen form, and export it when asked. The renderers (Rich, the
+    HTML templates) are only imported by the callables that need them: `--json` stays without Rich."""
+    # out.console / out.err_console, looked up when printing: Rich only then
+    from claimtrack.cli import output as out
 
     if as_json and markdown:
         raise typer.BadParameter("choose one of --json and --markdown", param_hint="'--json' / '--markdown'")
     if as_json:
-        emit_json(json_data())
-        for note in notes or []:
-            err_console.print(note, soft_wrap=True)
+        out.emit_json(json_data())
+        for note in [*(notes or []), *(notes_for() if notes_for is not None else [])]:
+            out.err_console.print(note, soft_wrap=True)
     elif markdown:
         sys.stdout.write(markdown_text())
     else:
         for renderable in renderables():
-            console.print(renderable)
+            out.console.print(renderable)
     if output is not None:
         from claimtrack.outfiles import output_path
         from claimtrack.reports.common import export
@@ -73,7 +89,7 @@ def deliver(*, json_data: Callable[[], Any], renderables: Callable[[], list[Any]
         # written beside the target and renamed: a failed export never leaves a truncated file
         with output_path(output, force=force, protect=_protected(ctx) if ctx is not None else ()) as partial:
             export(renderables, html, partial, title)
-        err_console.print(f"Wrote {output}")
+        out.err_console.print(f"Wrote {output}")
 
 
 @report_app.command("claim")
@@ -91,15 +107,13 @@ def report_claim(
     check_output_path(ctx, output, force)
     from claimtrack.queries.lookup import get_claim
     from claimtrack.queries.reports import claim_report
-    from claimtrack.reports.html import claim_html
-    from claimtrack.reports.views import claim_markdown, claim_renderables
 
     with read_session(ctx) as session:
         report = claim_report(session, get_claim(session, claim))
-    deliver(json_data=report.to_dict, renderables=lambda: claim_renderables(report),
-            markdown_text=lambda: claim_markdown(report), as_json=as_json, markdown=markdown, output=output,
+    deliver(json_data=report.to_dict, renderables=lambda: _views().claim_renderables(report),
+            markdown_text=lambda: _views().claim_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title=f"claimtrack · claim {report.claim.id}", html=lambda: claim_html(report))
+            title=f"claimtrack · claim {report.claim.id}", html=lambda: _html().claim_html(report))
 
 
 @report_app.command("speaker")
@@ -116,15 +130,13 @@ def report_speaker(
     check_output_path(ctx, output, force)
     from claimtrack.cli.objects import actor_ref
     from claimtrack.queries.reports import speaker_report
-    from claimtrack.reports.html import speaker_html
-    from claimtrack.reports.views import speaker_markdown, speaker_renderables
 
     with read_session(ctx) as session:
         report = speaker_report(session, actor_ref(session, name, offer_new=False))
-    deliver(json_data=report.to_dict, renderables=lambda: speaker_renderables(report),
-            markdown_text=lambda: speaker_markdown(report), as_json=as_json, markdown=markdown, output=output,
+    deliver(json_data=report.to_dict, renderables=lambda: _views().speaker_renderables(report),
+            markdown_text=lambda: _views().speaker_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title=f"claimtrack · {report.actor.name}", html=lambda: speaker_html(report))
+            title=f"claimtrack · {report.actor.name}", html=lambda: _html().speaker_html(report))
 
 
 @report_app.command("outlet")
@@ -141,15 +153,13 @@ def report_outlet(
     check_output_path(ctx, output, force)
     from claimtrack.cli.objects import actor_ref
     from claimtrack.queries.outlet import outlet_report
-    from claimtrack.reports.html import outlet_html
-    from claimtrack.reports.views import outlet_markdown, outlet_renderables
 
     with read_session(ctx) as session:
         report = outlet_report(session, actor_ref(session, name, offer_new=False))
-    deliver(json_data=report.to_dict, renderables=lambda: outlet_renderables(report),
-            markdown_text=lambda: outlet_markdown(report), as_json=as_json, markdown=markdown, output=output,
+    deliver(json_data=report.to_dict, renderables=lambda: _views().outlet_renderables(report),
+            markdown_text=lambda: _views().outlet_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title=f"claimtrack · {report.actor.name}", html=lambda: outlet_html(report))
+            title=f"claimtrack · {report.actor.name}", html=lambda: _html().outlet_html(report))
 
 
 @report_app.command("timeline")
@@ -169,17 +179,16 @@ def report_timeline(
     from claimtrack.dates import parse_optional_date
     from claimtrack.queries.lookup import get_claim
     from claimtrack.queries.reports import timeline
-    from claimtrack.reports.html import timeline_html
-    from claimtrack.reports.views import timeline_markdown, timeline_notes, timeline_renderables
 
     since_date = parse_optional_date(since, "--since")
     with read_session(ctx) as session:
         claim_id = get_claim(session, claim).id if claim is not None else None
         report = timeline(session, claim_id, since_date.start if since_date else None, limit)
-    deliver(json_data=report.to_dict, renderables=lambda: timeline_renderables(report),
-            markdown_text=lambda: timeline_markdown(report), as_json=as_json, markdown=markdown, output=output,
+    deliver(json_data=report.to_dict, renderables=lambda: _views().timeline_renderables(report),
+            markdown_text=lambda: _views().timeline_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title="claimtrack · timeline", notes=timeline_notes(report), html=lambda: timeline_html(report))
+            title="claimtrack · timeline", notes_for=lambda: _views().timeline_notes(report),
+            html=lambda: _html().timeline_html(report))
 
 
 def register(app: typer.Typer) -> None:

@@ -45,6 +45,11 @@ sys.path.insert(0, str(HERE))
 import generate
 import rawload
 
+# Every claimtrack process the benchmark runs starts cold, in its own process, and none starts a
+# background command server (claimtrack.cli.daemon): bench/startup.py measures the server itself,
+# warm and cold, in a private folder it cleans up.
+os.environ["CLAIMTRACK_SERVER"] = "off"
+
 PG_DEFAULT = "postgresql://claimtrack:claimtrack@127.0.0.1/claimtrack_test"
 CLAIMTRACK = str(Path(sys.executable).with_name("claimtrack"))
 

@@ -140,6 +140,7 @@ class Server:
         self.started = time.time()
         self.last = self.checked = time.monotonic()
         self.served = 0
+        self.worker_cpu = 0.0  # CPU seconds of the workers that ended (bench/startup.py adds it up)
         self.preload_seconds = 0.0
         self.stopping = False
         self.group: Any = None
@@ -259,27 +260,28 @@ class Server:
                 pass
         while self.children:  # running commands end as they would have; report them
             try:
-                pid, status = os.waitpid(-1, 0)
+                pid, status, usage = os.wait4(-1, 0)
             except ChildProcessError:
                 break
             except InterruptedError:
                 continue
-            self._reported(pid, status)
+            self._reported(pid, status, usage)
 
     def reap(self) -> None:
         while self.children:
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
-            self._reported(pid, status)
+            self._reported(pid, status, usage)
 
-    def _reported(self, pid: int, status: int) -> None:
+    def _reported(self, pid: int, status: int, usage: Any) -> None:
         """Tell the client how its worker ended (it has usually said so itself; the client reads
         the first answer): a worker killed by a signal cannot say it."""
         self.last = time.monotonic()
+        self.worker_cpu += usage.ru_utime + usage.ru_stime
         conn = self.children.pop(pid, None)
         if conn is None:
             return
@@ -329,8 +331,11 @@ class Server:
         conn.close()
 
     def status(self) -> dict[str, Any]:
+        import resource
+
+        own = resource.getrusage(resource.RUSAGE_SELF)
         return {"pid": os.getpid(), "key": self.key, "socket": self.path, "python": sys.executable,
-                "started": self.started, "uptime": time.time() - self.started, "served": self.served,
+                "worker_cpu": self.worker_cpu, "server_cpu": own.ru_utime + own.ru_stime, "started": self.started, "uptime": time.time() - self.started, "served": self.served,
                 "running": len(self.children), "idle_timeout": self.idle,
                 "idle_for": time.monotonic() - self.last, "preload_seconds": self.preload_seconds}
 

@@ -33,6 +33,9 @@ IDLE_SECONDS = 600
 #: commands that always run in the client's own process: long-running ones that own the
 #: terminal (`shell`, `serve`), and `server` itself (it talks to the server)
 IN_PROCESS = frozenset({"shell", "serve", "server"})
+#: options that look at the process itself: completion set-up finds the user's shell from the
+#: parent process (in a worker that would be the server)
+IN_PROCESS_OPTIONS = frozenset({"--install-completion", "--show-completion"})
 #: environment variables that libraries read once, at import (Typer, its Rich help, psycopg) and
 #: Python reads at start-up: a server preloaded under other values would not behave the same, so
 #: they are part of the server's key
@@ -362,7 +365,7 @@ def main() -> None:
     """Console-script entry point (and `python -m claimtrack`)."""
     argv = sys.argv[1:]
     path = server_key = None
-    if enabled() and command_name(argv) not in IN_PROCESS and supported():
+    if enabled() and command_name(argv) not in IN_PROCESS and not IN_PROCESS_OPTIONS & set(argv) and supported():
         folder = runtime_dir()
         if folder is not None:
             server_key = key()

@@ -54,7 +54,7 @@ def _why_off() -> str | None:
         return "this system has no Unix sockets with descriptor passing or no fork: commands always run in their own process"
     if not launch.enabled():
         return f"{launch.ENV_SWITCH}=off: commands run in their own process and start no server"
-    if launch.runtime_dir(create=False) is None:
+    if launch.runtime_dir() is None:
         return "no private runtime folder (it must be yours and closed to others, mode 0700)"
     return None
 

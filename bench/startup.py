@@ -34,7 +34,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 RUNS = 9
 HELP_TARGET, READ_TARGET, WRITE_TARGET, SHELL_TARGET_MS = 6.0, 2.0, 2.5, 30.0
@@ -61,7 +61,7 @@ class Server:
                     "CLAIMTRACK_SERVER_IDLE": "1800"}
         self.socket = ""
 
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         import json
 
         started = subprocess.run([self.claimtrack, "server", "start"], env=self.env, capture_output=True, text=True,

@@ -82,7 +82,8 @@ def status(
         return
     for info in servers:
         mark = "" if info["current"] else " (another installation or version)"
-        print(f"Server {info['pid']}{mark}: up {info['uptime']:.0f} s, {info['served']} commands served, "
+        served = f"{info['served']} command{'s' * (info['served'] != 1)}"
+        print(f"Server {info['pid']}{mark}: up {info['uptime']:.0f} s, {served} served, "
               f"{info['running']} running, idle {info['idle_for']:.0f} of {info['idle_timeout']:.0f} s; "
               f"preloaded in {info['preload_seconds']:.2f} s; socket {info['socket']}")
 

@@ -82,12 +82,13 @@ def test_read_commands_import_no_alembic_pydantic_or_writers(demo_file, argv):
 
 
 @pytest.mark.parametrize("argv", [["report", "claim", "1", "--json"], ["report", "speaker", "Leonid Volkov", "--json"],
-                                  ["report", "outlet", "AFP", "--json"]])
+                                  ["report", "outlet", "AFP", "--json"], ["chain", "1", "--json"]])
 def test_report_json_imports_no_renderers(demo_file, argv):
     """`report … --json` builds the report's data only: Rich and the HTML templates are imported
     by the callables that render (they were imported up front once, and that crept back)."""
     _heavy, modules = probe("--db", str(demo_file), *argv)
-    assert not {"claimtrack.reports.views", "claimtrack.reports.html"} & modules, sorted(_claimtrack_modules(modules))
+    renderers = {"claimtrack.reports.views", "claimtrack.reports.html", "claimtrack.reports.chain_tree"}
+    assert not renderers & modules, sorted(_claimtrack_modules(modules))
     assert not any(m == "rich" or m.startswith("rich.") for m in modules), "--json needs no Rich"
 
 

@@ -62,13 +62,20 @@ def chain(
     with read_session(ctx) as session:
         kind, ident = _resolve(session, target)
         data: Any = document_chain(session, ident) if kind == "document" else statement_chain(session, ident)
-    from claimtrack.reports.chain_tree import chain_markdown, chain_renderables
-    from claimtrack.reports.html import chain_html
 
-    deliver(json_data=lambda: {"kind": kind, **asdict(data)}, renderables=lambda: chain_renderables(data),
-            markdown_text=lambda: chain_markdown(kind, data), as_json=json_output, markdown=markdown,
-            output=output, ctx=ctx, force=force, title=f"claimtrack · chain of {kind} {ident}",
-            html=lambda: chain_html(kind, data))
+    def tree() -> Any:  # the renderers (Rich) only when the chain is shown for people
+        from claimtrack.reports import chain_tree
+
+        return chain_tree
+
+    def html() -> str:
+        from claimtrack.reports.html import chain_html
+
+        return chain_html(kind, data)
+
+    deliver(json_data=lambda: {"kind": kind, **asdict(data)}, renderables=lambda: tree().chain_renderables(data),
+            markdown_text=lambda: tree().chain_markdown(kind, data), as_json=json_output, markdown=markdown,
+            output=output, ctx=ctx, force=force, title=f"claimtrack · chain of {kind} {ident}", html=html)
 
 
 def register(app: typer.Typer) -> None:

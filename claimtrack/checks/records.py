@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
 from claimtrack.checks import ObjectRef, Problem, Scope
@@ -40,12 +40,15 @@ def no_source(session: Session, scope: Scope) -> list[Problem]:
     """A statement reported in no (live) document: nobody can check where it was said.
 
     An import that brought many such statements gives one finding with the count, not thousands."""
-    reported = select(Hop.statement_id).where(live_hop())
+    # NOT EXISTS, not NOT IN: SQLite would build the whole set of reported statements (every
+    # hop: 1.8 M at 1M statements) before a narrowed audit looks at its few statements; the
+    # correlated probe of ix_hops_statement_id costs per statement in scope
+    reported = exists().where(Hop.statement_id == Statement.id, live_hop())
     speaker = aliased(Actor)
     query = scope_statements(
         select(Statement.id, Statement.claim_id, Claim.text, speaker.name, Statement.speaker_descriptor)
         .join(Claim, Claim.id == Statement.claim_id).outerjoin(speaker, speaker.id == Statement.speaker_id)
-        .where(Statement.id.not_in(reported)).order_by(Statement.id),
+        .where(~reported).order_by(Statement.id),
         scope,
     )
     rows = list(session.execute(query))

@@ -45,6 +45,9 @@ MAX_FAILURES = 10_000
 LOOKUP_BATCH = 2_000
 #: parsed dates kept (bulk files repeat the same few thousand dates); the cache starts over when full
 DATE_CACHE_ENTRIES = 50_000
+#: an import writing at least this many rows, and at least a tenth of what the tables held,
+#: refreshes the query planner's statistics at its end (ANALYZE, bulk.py)
+ANALYZE_ROWS = 50_000
 #: parsed dates by (text, not_future), shared by the imports of one process
 _DATE_CACHE: dict[tuple[str, bool], Any] = {}
 
@@ -59,7 +62,7 @@ from claimtrack.formats.apply.fields import (
 from claimtrack.formats.apply.resolve import KEY_TABLES, REPEAT_CHECKED, TABLE_ORDER
 
 __all__ = [
-    "BATCH_ROWS", "CHUNK_ITEMS", "DATE_CACHE_ENTRIES", "FIELDS", "KEY_TABLES", "LOOKUP_BATCH",
+    "ANALYZE_ROWS", "BATCH_ROWS", "CHUNK_ITEMS", "DATE_CACHE_ENTRIES", "FIELDS", "KEY_TABLES", "LOOKUP_BATCH",
     "MAX_FAILURES", "MAX_MAP_ENTRIES", "QUANTITY_FIELDS", "RECORD_KINDS", "REPEAT_CHECKED",
     "TABLE_ORDER", "Applier", "RecordError", "check_text", "record_digest", "run_import",
 ]

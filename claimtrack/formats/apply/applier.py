@@ -91,6 +91,7 @@ class Applier(BulkWriter):
             self._fail()
         self._flush()
         self._fill_full_text()
+        self._analyze_if_large(connection)
         for name in TABLE_ORDER:
             if self.next_id[name] > self.first_id[name]:
                 self.summary.id_ranges[name] = [self.first_id[name], self.next_id[name] - 1]

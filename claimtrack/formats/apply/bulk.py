@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from claimtrack.formats import apply as settings
 from claimtrack.formats.apply.resolve import TABLE_ORDER, Resolver
 from claimtrack.formats.plan import ImportSummary
 from claimtrack.fulltext_ddl import FTS_SOURCES, sqlite_fill_sql, sqlite_trigger_ddl
@@ -31,6 +32,8 @@ class BulkWriter(Resolver):
         #: the import event's row hashes (claimtrack.services.rowtrack.SegmentBuilder)
         self.segments: dict[str, Any] = {}
         self._encoders: dict[str, Any] = {}
+        #: whether the import refreshed the planner's statistics (`_analyze_if_large`)
+        self.analyzed = False
 
     def _flush(self, *, bulk: bool = False) -> None:
         """Write the buffered rows; `bulk` when the buffers filled up (a large import)."""
@@ -95,6 +98,22 @@ class BulkWriter(Resolver):
             connection.exec_driver_sql(sqlite_trigger_ddl(fts, "ai"))
         self.fts_deferred = {}
 
+
+    def _analyze_if_large(self, connection: Connection) -> None:
+        """ANALYZE at the end of an import that wrote ANALYZE_ROWS rows and a tenth of the database.
+
+        SQLite keeps no statistics until ANALYZE runs: without them it planned narrowed audits
+        from the wrong end (0.8 s instead of 20 ms for one claim at 200k). PostgreSQL's autovacuum
+        analyzes a bulk-loaded table only minutes later, and plans meanwhile from empty-table
+        estimates. In the import's own transaction (both allow it), so its cost is part of the
+        import's; on PostgreSQL a role that does not own the tables only gets a warning.
+        """
+        written = sum(self.next_id[t] - self.first_id[t] for t in TABLE_ORDER)
+        held = sum(self.first_id[t] - 1 for t in TABLE_ORDER)
+        if self.dry_run or written < settings.ANALYZE_ROWS or written * 10 < held:
+            return
+        connection.exec_driver_sql("ANALYZE")
+        self.analyzed = True
 
     def _copy(self, connection: Connection, name: str, rows: list[dict[str, Any]]) -> None:
         """Write rows with `COPY … FROM STDIN` on the session's own connection (same transaction).

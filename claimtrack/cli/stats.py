@@ -39,7 +39,7 @@ def stats(
     table.add_column(justify="right")
     for name, value in counts.items():
         table.add_row(name, f"{value:,}")
-    kept = [f"{value:,} {name}" for name, value in retired.items() if value]
+    kept = [f"{value:,} {name if value != 1 else name.removesuffix('s')}" for name, value in retired.items() if value]
     if kept:
         table.add_section()
         table.add_row("retired (not counted)", ", ".join(kept))

@@ -62,6 +62,17 @@ def test_direct_quote_known_only_in_translation(cli):
     assert _rules(cli, "translated-quote") == {}
 
 
+def test_a_quote_also_reported_in_the_original_is_no_translated_quote(cli):
+    cli.ok("log", "--speaker", "Marina Litvinenko", "--stance", "asserts", "--claim", "We need a new opposition",
+           "--quote", "we need a new mode of opposition", "--outlet", "franceinfo", "--url", "https://fi.example/1",
+           "--document-kind", "translation", "--said", "2024-03", "--new", "--no-interactive")
+    cli.ok("document", "add", "--url", "https://lemonde.example/1", "--outlet", "Le Monde", "--new")
+    cli.ok("hop", "add", "--document", "2", "--statement", "1")
+    assert _rules(cli, "translated-quote") == {}
+    cli.ok("hop", "retract", "2", "--reason", "wrong page")
+    assert _rules(cli, "translated-quote") == {"translated-quote": ["translated-quote:statement:1"]}
+
+
 def test_retired_hops_and_claims_are_not_audited(cli):
     cli.ok("log", "--stance", "asserts", "--claim", "x", "--outlet", "TASS", "--url", "https://tass.com/1",
            "--new", "--no-interactive")

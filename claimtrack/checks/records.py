@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
@@ -16,7 +17,7 @@ from claimtrack.checks._common import (
     statement_ref,
 )
 from claimtrack.models import Actor, Claim, Document, Event, Hop, Statement
-from claimtrack.queries.live import live_document, live_hop
+from claimtrack.queries.live import NORMAL, live_document, retired_document_ids
 
 #: an import with more unsourced statements than this gets one grouped finding
 GROUP_OVER = 20
@@ -36,14 +37,23 @@ def _import_ranges(session: Session) -> list[tuple[int, str, int, int]]:
     return ranges
 
 
+def _live_hop_of_statement(*conditions: Any) -> Any:
+    """EXISTS a live hop (meeting `conditions`) of the statement of the enclosing query.
+
+    Correlated, not `Statement.id IN (SELECT statement_id FROM hops …)`: SQLite builds such a set
+    from every hop (1.8 M at 1M statements) before a narrowed audit looks at its few statements;
+    this probes ix_hops_statement_id per statement in scope. The enclosing statement is live
+    (scope_statements), so the hop's statement need not be checked again (`live_hop()` would
+    scan every statement for the retired ones)."""
+    return exists().where(Hop.statement_id == Statement.id, Hop.status == NORMAL,
+                          Hop.document_id.not_in(retired_document_ids()), *conditions)
+
+
 def no_source(session: Session, scope: Scope) -> list[Problem]:
     """A statement reported in no (live) document: nobody can check where it was said.
 
     An import that brought many such statements gives one finding with the count, not thousands."""
-    # NOT EXISTS, not NOT IN: SQLite would build the whole set of reported statements (every
-    # hop: 1.8 M at 1M statements) before a narrowed audit looks at its few statements; the
-    # correlated probe of ix_hops_statement_id costs per statement in scope
-    reported = exists().where(Hop.statement_id == Statement.id, live_hop())
+    reported = _live_hop_of_statement()
     speaker = aliased(Actor)
     query = scope_statements(
         select(Statement.id, Statement.claim_id, Claim.text, speaker.name, Statement.speaker_descriptor)
@@ -111,17 +121,15 @@ def undated_statement(session: Session, scope: Scope) -> list[Problem]:
 
 def translated_quote(session: Session, scope: Scope) -> list[Problem]:
     """A direct quote known only from translations, with no original wording recorded."""
-    in_original = select(Hop.statement_id).join(Document, Document.id == Hop.document_id).where(
-        live_hop(), Document.kind != "translation")
-    in_translation = select(Hop.statement_id).join(Document, Document.id == Hop.document_id).where(
-        live_hop(), Document.kind == "translation")
+    in_original = _live_hop_of_statement(Hop.document.has(Document.kind != "translation"))
+    in_translation = _live_hop_of_statement(Hop.document.has(Document.kind == "translation"))
     speaker = aliased(Actor)
     query = scope_statements(
         select(Statement.id, Statement.claim_id, Claim.text, speaker.name, Statement.speaker_descriptor,
                Statement.quote)
         .join(Claim, Claim.id == Statement.claim_id).outerjoin(speaker, speaker.id == Statement.speaker_id)
         .where(Statement.quote_kind == "direct", Statement.original_text.is_(None),
-               Statement.id.in_(in_translation), Statement.id.not_in(in_original)).order_by(Statement.id),
+               in_translation, ~in_original).order_by(Statement.id),
         scope,
     )
     return [Problem("translated-quote", "warning",

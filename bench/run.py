@@ -439,6 +439,14 @@ BASELINE_SQL = {
         ("SELECT count(*), count(h.via_actor_id), count(h.via_hop_id) FROM hops h "
          "JOIN documents d ON d.id = h.document_id WHERE d.outlet_id = :outlet"),
     ],
+    "conflicts_reversal": [
+        ("SELECT claim_id, speaker_id FROM statements WHERE speaker_id IS NOT NULL "
+        "AND stance IN ('asserts', 'confirms', 'denies', 'disputes', 'retracts') "
+        "GROUP BY claim_id, speaker_id HAVING "
+        "sum(CASE WHEN stance IN ('asserts', 'confirms') THEN 1 ELSE 0 END) > 0 AND "
+        "sum(CASE WHEN stance IN ('denies', 'disputes', 'retracts') THEN 1 ELSE 0 END) > 0 "
+        "ORDER BY claim_id, speaker_id LIMIT 51"),
+    ],
     "chain": [
         ("WITH RECURSIVE walk(hop_id) AS (SELECT id FROM hops WHERE document_id = :document "
         "UNION SELECT h.via_hop_id FROM hops h JOIN walk ON h.id = walk.hop_id WHERE h.via_hop_id IS NOT NULL) "
@@ -553,6 +561,14 @@ def latency_cases(backend: str, t: Targets) -> list[dict[str, Any]]:
          "params": {"outlet": t.big_outlet},
          "candidates": [("claimtrack.queries.outlet", "outlet_report"), ("claimtrack.queries.reports", "outlet_report")],
          "kwargs": {"actor": _actor(t.big_outlet)}},
+        {"name": "conflicts --kind reversal (global, first page of 50)", "scope": "global", "target": 300,
+         "baseline": "conflicts_reversal", "params": {},
+         "candidates": [("claimtrack.queries.conflicts", "find_conflicts")],
+         "kwargs": {"limit": 50, "kinds": ["reversal"]}},
+        {"name": "serve /conflicts (global, first page of 100)", "scope": "global", "target": 1000,
+         "baseline": "conflicts_all", "params": {},
+         "candidates": [("claimtrack.queries.conflicts", "find_conflicts")],
+         "kwargs": {"limit": 100}},
         {"name": "chain · document at depth 10", "target": 20, "baseline": "chain",
          "params": {"document": t.deep_document},
          "candidates": [("claimtrack.queries.chains", "document_chain")],

@@ -23,12 +23,12 @@ The public API is what this module exports; the kind modules are internal.
 
 from claimtrack.queries.conflicts.listing import EXPLANATIONS, find_conflicts
 from claimtrack.queries.conflicts.loading import (
-    KnownStatements,
     actor_ids_with_merged,
     load_statement_items,
     side_statement_ids,
     verdict_item,
 )
+from claimtrack.queries.conflicts.page import KnownStatements
 from claimtrack.queries.conflicts.quantity import (
     ABOUT_TOLERANCE,
     fast_fold,

@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from claimtrack.queries.conflicts import quantity, relation, reversal, stance, verdict
-from claimtrack.queries.conflicts.loading import PAGE, Filters, KnownStatements, PageCache
+from claimtrack.queries.conflicts.loading import Filters
+from claimtrack.queries.conflicts.page import KnownStatements, build_page
 from claimtrack.queries.conflicts.values import KINDS, LOW, Candidate, Conflict, ConflictList
 from claimtrack.queries.live import retired_claim_ids
 
@@ -41,18 +42,6 @@ def on_retired_claim(candidate: Candidate) -> Candidate:
     return replace(candidate, severity=LOW, rests_on_retracted=True, build=build)
 
 
-def build_page(session: Session, page: list[Candidate], known: KnownStatements | None = None) -> list[Conflict]:
-    cache = PageCache(session, known)
-    token = PAGE.set(cache)
-    try:
-        for candidate in page:  # first pass: which statements does the page need?
-            candidate.build()
-        cache.serve()
-        return [candidate.build() for candidate in page]
-    finally:
-        PAGE.reset(token)
-
-
 def find_conflicts(
     session: Session,
     *,
@@ -67,9 +56,9 @@ def find_conflicts(
     """Conflicts, most severe first; only the first `limit` are loaded in detail.
 
     Order: severity (high first), then kind (stance, reversal, relation, quantity, verdict),
-    then claim ids (then a reversal's speaker). When live stance conflicts alone fill the page,
-    the listing stops there and `total` and `hidden_retracted` are None (not counted: that would
-    take a full scan).
+    then claim ids (then a reversal's speaker). When the live conflicts of the first kind asked
+    for fill the page on their own (stances, or reversals without stances), the listing stops
+    there and `total` and `hidden_retracted` are None (not counted: that would take a full scan).
     `known`: statements the caller already loaded (see KnownStatements), reused instead of re-read.
     """
     filters = Filters(claim_id, list(speaker_ids) if speaker_ids is not None else None, since)
@@ -80,7 +69,17 @@ def find_conflicts(
         if len(first) > limit:
             return ConflictList(build_page(session, first[:limit]), None, None)
     candidates: list[Candidate] = []
-    if "stance" in wanted or "reversal" in wanted:
+    if "stance" in wanted:
+        candidates.extend(stance.side_taking_candidates(session, filters, wanted))
+    elif "reversal" in wanted and claim_id is None and speaker_ids is None:
+        # reversals lead the listing: one walk along the index, stopped once the page is full
+        found, complete = reversal.streamed_reversals(session, filters, retired,
+                                                      limit + 1 if limit is not None else None)
+        if not complete:
+            live = [c for c in found if not c.rests_on_retracted and c.claim_ids[0] not in retired]
+            return ConflictList(build_page(session, live[:limit]), None, None)
+        candidates.extend(found)
+    elif "reversal" in wanted:
         candidates.extend(stance.side_taking_candidates(session, filters, wanted))
     for kind in wanted:
         if kind in FINDERS:
@@ -92,6 +91,6 @@ def find_conflicts(
         candidates = [c for c in candidates if not c.rests_on_retracted]
     else:
         hidden = 0
-    candidates.sort(key=lambda c: (-c.severity, KINDS.index(c.kind), c.claim_ids, c.tiebreak))
+    candidates.sort(key=lambda c: (-c.severity, KINDS.index(c.kind), c.claim_ids, c.speaker_id or 0))
     page = candidates if limit is None else candidates[:limit]
     return ConflictList(build_page(session, page, known), len(candidates), hidden)

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from claimtrack.dates import PartialDate
-from claimtrack.models import Actor, Affiliation, Claim, Document, Hop, Statement, Verdict
+from claimtrack.models import Actor, Affiliation, Document, Hop, Statement, Verdict
 from claimtrack.queries.conflicts.values import (
     SIDE_CAP,
-    ClaimItem,
     Item,
     Reported,
     StatementItem,
@@ -63,6 +61,7 @@ def _chain_summaries(session: Session, hop_ids: list[int]) -> dict[int, str]:
         result.update(chain_summary(session, chunk))
     return result
 
+T = TypeVar("T")
 
 #: the stances on each side of a claim
 SUPPORTING = sorted(s.value for s in SUPPORTING_STANCES)
@@ -248,82 +247,6 @@ def ordered_items(items: dict[int, StatementItem], ids: list[int]) -> list[Item]
     return [items[i] for i in ids if i in items]
 
 
-@dataclass
-class KnownStatements:
-    """Statements of one claim a caller has already loaded (the claim report), for reuse.
-
-    `sides` maps a sorted tuple of stances to (statement ids in side order — normal first,
-    then by date, then id — at least SIDE_CAP of them or all, and the side's total), as
-    side_statement_ids returns them; `items` holds those statements loaded in detail.
-    """
-
-    claim_id: int
-    items: dict[int, StatementItem]
-    sides: dict[tuple[str, ...], tuple[list[int], int]]
-
-
-class PageCache:
-    """Shares item loading between the conflicts of one page.
-
-    Building a conflict needs its statements in detail (hops, documents, chain summaries), which
-    costs far more per call than per statement. So a page is built twice: first collecting the
-    statement ids every conflict wants (loading nothing), then with all of them loaded in one go.
-    Side id lookups are memoized between the two passes.
-    """
-
-    def __init__(self, session: Session, known: KnownStatements | None = None) -> None:
-        self.session = session
-        self.collecting = True
-        self.wanted: list[int] = []
-        self.items: dict[int, StatementItem] = {}
-        self.sides: dict[tuple[Any, ...], tuple[list[int], int]] = {}
-        if known is not None:  # what the caller loaded is not read again
-            self.items.update(known.items)
-            for stances, (ids, total) in known.sides.items():
-                self.sides[(known.claim_id, tuple(sorted(stances)), None)] = (list(ids[:SIDE_CAP]), total)
-
-    def side_ids(self, claim_id: int, stances: Sequence[str] | None = None,
-                 speaker_ids: Sequence[int] | None = None) -> tuple[list[int], int]:
-        key = (claim_id, tuple(sorted(stances)) if stances is not None else None,
-               tuple(speaker_ids) if speaker_ids is not None else None)
-        if key not in self.sides:
-            self.sides[key] = side_statement_ids(self.session, claim_id, stances, speaker_ids)
-        return self.sides[key]
-
-    def load(self, ids: Sequence[int]) -> dict[int, StatementItem]:
-        if self.collecting:
-            self.wanted.extend(ids)
-            return {}
-        missing = [i for i in ids if i not in self.items]
-        if missing:
-            self.items.update(load_statement_items(self.session, missing))
-        return {i: self.items[i] for i in ids if i in self.items}
-
-    def serve(self) -> None:
-        self.collecting = False
-        unique = [i for i in dict.fromkeys(self.wanted) if i not in self.items]
-        for chunk in chunks(unique):
-            self.items.update(load_statement_items(self.session, chunk))
-
-
-PAGE: ContextVar[PageCache | None] = ContextVar("claimtrack_conflict_page", default=None)
-
-
-def side_ids(session: Session, claim_id: int, stances: Sequence[str] | None = None,
-              speaker_ids: Sequence[int] | None = None) -> tuple[list[int], int]:
-    page = PAGE.get()
-    if page is None:
-        return side_statement_ids(session, claim_id, stances, speaker_ids)
-    return page.side_ids(claim_id, stances, speaker_ids)
-
-
-def load_items(session: Session, ids: Sequence[int]) -> dict[int, StatementItem]:
-    page = PAGE.get()
-    if page is None:
-        return load_statement_items(session, ids)
-    return page.load(ids)
-
-
 def retracted_only_claims(session: Session, claim_ids: Iterable[int]) -> set[int]:
     """Claims whose statements are all retracted or deprecated (claims with none are live)."""
     ids = sorted(set(claim_ids))
@@ -337,19 +260,7 @@ def retracted_only_claims(session: Session, claim_ids: Iterable[int]) -> set[int
     return dead
 
 
-def claim_side(session: Session, claim: Claim, figure: str | None = None) -> tuple[list[Item], int]:
-    ids, total = side_ids(session, claim.id)
-    items = load_items(session, ids)
-    side: list[Item] = []
-    for i in ids:
-        if i in items:
-            side.append(replace(items[i], figure=figure))  # items are shared within a page
-    if not side:
-        side = [ClaimItem(claim.id, claim.text, figure)]
-    return side, total
-
-
-def chunks(ids: Sequence[int], size: int = 5000) -> Iterable[list[int]]:
+def chunks(ids: Sequence[T], size: int = 5000) -> Iterable[list[T]]:
     """IN lists in slices: SQLite caps bound parameters, and huge IN lists plan badly."""
     for start in range(0, len(ids), size):
         yield list(ids[start:start + size])

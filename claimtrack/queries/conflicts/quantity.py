@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from claimtrack.models import Claim, Statement
 from claimtrack.normalize import fold
-from claimtrack.queries.conflicts.loading import Filters, chunks, claim_side, retracted_only_claims
+from claimtrack.queries.conflicts.loading import Filters, chunks, retracted_only_claims
+from claimtrack.queries.conflicts.page import claim_side, memo
 from claimtrack.queries.conflicts.text import speaker_names
 from claimtrack.queries.conflicts.values import (
     HIGH,
@@ -122,10 +123,10 @@ def quantity_candidates(session: Session, f: Filters) -> list[Candidate]:
         wanted = [key for key, size in sizes.items() if size > 1]
     raw = [spelling for key in wanted for spelling in by_fold.get(key, [])]
     rows: list[Any] = []
-    for chunk in chunks(raw):  # type: ignore[arg-type]
+    for spellings_chunk in chunks(raw):
         rows.extend(session.execute(
             select(Claim.id, Claim.quantity_subject, Claim.quantity_value, Claim.quantity_bound, Claim.quantity_unit)
-            .where(Claim.quantity_subject.in_(chunk))
+            .where(Claim.quantity_subject.in_(spellings_chunk))
         ).all())
     groups: dict[str, list[tuple[int, float, str | None, str | None]]] = defaultdict(list)
     for claim_id, subject_text, value, bound, unit in rows:
@@ -164,8 +165,8 @@ def _all_compatible(members: Sequence[tuple[int, float, str | None, str | None]]
 
 
 def build_quantity(session: Session, claim_ids: list[int], dead: set[int], retracted_only: bool) -> Conflict:
-    claims = sorted(session.scalars(select(Claim).where(Claim.id.in_(claim_ids))).all(),
-                    key=lambda c: (c.quantity_value or 0, c.id))
+    claims = memo(("quantity", *claim_ids), lambda: sorted(
+        session.scalars(select(Claim).where(Claim.id.in_(claim_ids))).all(), key=lambda c: (c.quantity_value or 0, c.id)))
     figures = {c.id: format_figure(c.quantity_value, c.quantity_bound, c.quantity_unit) for c in claims}
     sides, totals, labels = [], [], []
     for c in claims:

@@ -8,7 +8,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from claimtrack.models import ClaimRelation
-from claimtrack.queries.conflicts.loading import Filters, claim_side, retracted_only_claims
+from claimtrack.queries.conflicts.loading import Filters, retracted_only_claims
+from claimtrack.queries.conflicts.page import claim_side, get
 from claimtrack.queries.conflicts.text import short_text, speaker_names
 from claimtrack.queries.conflicts.values import HIGH, LOW, Candidate, Conflict, StatementItem
 from claimtrack.vocab import RelationStatus, RelationType
@@ -41,7 +42,7 @@ def relation_candidates(session: Session, f: Filters) -> list[Candidate]:
 
 
 def build_relation(session: Session, relation_id: int, retracted_only: bool) -> Conflict:
-    relation = session.get(ClaimRelation, relation_id)
+    relation = get(session, ClaimRelation, relation_id)
     assert relation is not None
     source, target = relation.source, relation.target
     source_side, source_total = claim_side(session, source)

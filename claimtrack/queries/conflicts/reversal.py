@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate, parse_date
@@ -18,13 +18,11 @@ from claimtrack.queries.conflicts.loading import (
     SUPPORTING,
     TAKING_SIDES,
     Filters,
-    actor_ids_with_merged,
     chunks,
-    load_items,
     ordered_items,
-    side_ids,
     side_sums,
 )
+from claimtrack.queries.conflicts.page import get, load_items, merged_ids, side_ids
 from claimtrack.queries.conflicts.text import short_text
 from claimtrack.queries.conflicts.values import HIGH, LOW, Candidate, Conflict, StatementItem
 
@@ -85,7 +83,7 @@ class _Groups:
             live = bool(normal_supp) and bool(normal_opp)
             result.append(Candidate("reversal", (claim_id,), HIGH if live else LOW, count, not live,
                                     partial(build_reversal, self.session, claim_id, speaker_id, not live),
-                                    tiebreak=speaker_id))
+                                    speaker_id=speaker_id))
         self.groups.clear()
         return result
 
@@ -117,11 +115,58 @@ def reversal_candidates(session: Session, f: Filters, claim_ids: list[int]) -> l
     return groups.candidates()
 
 
+def streamed_reversals(session: Session, f: Filters, retired: set[int],
+                       enough: int | None = None) -> tuple[list[Candidate], bool]:
+    """Every reversal (no claim or speaker filter) in (claim, speaker) order from one walk along
+    the covering index ix_statements_claim_speaker_stance, and whether the walk got to the end.
+
+    With `enough`, the walk stops once that many *live* reversals (normal statements on both
+    sides, claim not retired) are found: they come first in a listing, so they are its first
+    page. It walks in slices of whole claims (keyset on claim_id, LIMIT on the (claim, speaker)
+    groups), so each slice is one index range scan that stops early on both backends. A group
+    is read only if its speaker reversed on their own or took part in a merge (those are
+    regrouped by survivor here); the rest are dropped by HAVING inside the scan.
+    """
+    assert f.claim_id is None and f.speaker_ids is None
+    merges = _Merges(session)
+    _, _, supp, opp = side_sums()
+    own = and_(supp > 0, opp > 0)
+    query = (select(*_columns(f))
+             .where(Statement.speaker_id.is_not(None), Statement.stance.in_(TAKING_SIDES))
+             .group_by(Statement.claim_id, Statement.speaker_id)
+             .having(or_(own, Statement.speaker_id.in_(merges.involved())) if merges.merged else own)
+             .order_by(Statement.claim_id, Statement.speaker_id))
+    groups = _Groups(session, f, merges)
+    found: list[Candidate] = []
+    live = 0
+    after: int | None = None
+    size = max(2 * enough, 64) if enough is not None else None
+    while True:
+        rows = session.execute(query.where(Statement.claim_id > after).limit(size) if after is not None
+                               else query.limit(size)).all()
+        complete = size is None or len(rows) < size
+        last = rows[-1][0] if rows and not complete else None
+        if not complete and last == rows[0][0]:
+            size = 2 * size if size is not None else None  # one claim fills the slice: read a larger one
+            continue
+        for claim_id, speaker_id, *values in rows:
+            if claim_id != last:  # the last claim of a full slice may go on in the next one
+                groups.add(claim_id, speaker_id, values)
+        for candidate in groups.candidates():
+            found.append(candidate)
+            live += not candidate.rests_on_retracted and candidate.claim_ids[0] not in retired
+            if enough is not None and live >= enough:
+                return found, False
+        if complete:
+            return found, True
+        after = max(r[0] for r in rows if r[0] != last)
+
+
 def build_reversal(session: Session, claim_id: int, speaker_id: int, retracted_only: bool) -> Conflict:
-    claim = session.get(Claim, claim_id)
-    speaker = session.get(Actor, speaker_id)
+    claim = get(session, Claim, claim_id)
+    speaker = get(session, Actor, speaker_id)
     assert claim is not None and speaker is not None
-    speaker_ids = actor_ids_with_merged(session, speaker_id)
+    speaker_ids = merged_ids(session, speaker_id)
     supp_ids, supp_total = side_ids(session, claim_id, SUPPORTING, speaker_ids)
     opp_ids, opp_total = side_ids(session, claim_id, OPPOSING, speaker_ids)
     items = load_items(session, supp_ids + opp_ids)

@@ -17,11 +17,10 @@ from claimtrack.queries.conflicts.loading import (
     SUPPORTING,
     TAKING_SIDES,
     Filters,
-    load_items,
     ordered_items,
-    side_ids,
     side_sums,
 )
+from claimtrack.queries.conflicts.page import get, load_items, side_ids
 from claimtrack.queries.conflicts.reversal import reversal_candidates
 from claimtrack.queries.conflicts.text import count_note, short_text, speaker_names
 from claimtrack.queries.conflicts.values import HIGH, LOW, Candidate, Conflict
@@ -102,7 +101,7 @@ def first_stance_page(session: Session, f: Filters, limit: int, any_retired: boo
 
 
 def build_stance(session: Session, claim_id: int, retracted_only: bool) -> Conflict:
-    claim = session.get(Claim, claim_id)
+    claim = get(session, Claim, claim_id)
     assert claim is not None
     supp_ids, supp_total = side_ids(session, claim_id, SUPPORTING)
     opp_ids, opp_total = side_ids(session, claim_id, OPPOSING)

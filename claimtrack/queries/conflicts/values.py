@@ -147,4 +147,4 @@ class Candidate:
     weight: int
     rests_on_retracted: bool
     build: Callable[[], Conflict]
-    tiebreak: int = 0  # orders conflicts of one kind on the same claims (a reversal's speaker)
+    speaker_id: int | None = None  # a reversal's speaker: orders those of one claim; loaded with the page

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from claimtrack.models import Claim, Statement, Verdict
 from claimtrack.normalize import fold
 from claimtrack.queries.conflicts.loading import Filters, verdict_item
+from claimtrack.queries.conflicts.page import get, memo
 from claimtrack.queries.conflicts.quantity import fast_fold
 from claimtrack.queries.conflicts.text import short_text
 from claimtrack.queries.conflicts.values import (
@@ -77,10 +78,11 @@ def verdict_candidates(session: Session, f: Filters) -> list[Candidate]:
 
 
 def build_verdict(session: Session, claim_id: int, retracted_only: bool) -> Conflict:
-    claim = session.get(Claim, claim_id)
+    claim = get(session, Claim, claim_id)
     assert claim is not None
-    verdicts = session.scalars(select(Verdict).where(Verdict.claim_id == claim_id)
-                               .options(selectinload(Verdict.reviewer)).order_by(Verdict.id)).all()
+    verdicts = memo(("verdicts", claim_id), lambda: session.scalars(
+        select(Verdict).where(Verdict.claim_id == claim_id).options(selectinload(Verdict.reviewer)).order_by(Verdict.id)
+    ).all())
     items = [verdict_item(v, v.reviewer.name if v.reviewer else None) for v in verdicts]
     # one side per position on the scale (or per label when the label cannot be placed)
     groups: dict[tuple[float, str], list[Item]] = {}

@@ -103,17 +103,22 @@ def test_streamed_reversal_page_is_the_first_page_of_the_full_listing(database, 
 @pytest.mark.parametrize("seed", [1, 4])
 def test_streamed_reversals_find_what_the_one_scan_of_both_kinds_finds(database, db_url, tmp_path, seed):
     """The walk for reversals alone finds the same candidates, with the same severities, as
-    the scan that finds stances and reversals together (with and without --since)."""
+    the scan that finds stances and reversals together (with and without --since), those on
+    retired claims marked as resting on a retired record."""
     from claimtrack.queries.conflicts import reversal, stance
     from claimtrack.queries.conflicts.loading import Filters
+    from claimtrack.queries.conflicts.values import on_retired_claim
+    from claimtrack.queries.live import retired_claim_ids
 
     _load_generated(db_url, tmp_path, seed)
     _roughen(database, seed)
     with database.read() as s:
         for since in (None, date(2021, 6, 1)):
             filters = Filters(None, None, since)
-            streamed, complete = reversal.streamed_reversals(s, filters, set())
-            together = stance.side_taking_candidates(s, filters, ["reversal"])
+            streamed, complete = reversal.streamed_reversals(s, filters)
+            retired = set(s.scalars(retired_claim_ids()))
+            together = [on_retired_claim(c) if c.claim_ids[0] in retired else c
+                        for c in stance.side_taking_candidates(s, filters, ["reversal"])]
             key = [(c.claim_ids, c.speaker_id, c.severity, c.rests_on_retracted, c.weight) for c in streamed]
             assert complete and key == sorted(key)
             assert key == sorted((c.claim_ids, c.speaker_id, c.severity, c.rests_on_retracted, c.weight)

@@ -4,7 +4,6 @@ requested page built in detail (its statements loaded in one go)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 from claimtrack.queries.conflicts import quantity, relation, reversal, stance, verdict
 from claimtrack.queries.conflicts.loading import Filters
 from claimtrack.queries.conflicts.page import KnownStatements, build_page
-from claimtrack.queries.conflicts.values import KINDS, LOW, Candidate, Conflict, ConflictList
+from claimtrack.queries.conflicts.values import KINDS, Candidate, ConflictList, on_retired_claim
 from claimtrack.queries.live import retired_claim_ids
 
 #: what each kind means, shown with every conflict (and in docs/reports.md)
@@ -26,20 +25,6 @@ FINDERS: dict[str, Callable[[Session, Filters], list[Candidate]]] = {
     "quantity": quantity.quantity_candidates,
     "verdict": verdict.verdict_candidates,
 }
-
-
-def on_retired_claim(candidate: Candidate) -> Candidate:
-    """A conflict involving a retracted, deprecated or merged claim rests on a retired record."""
-    original = candidate.build
-
-    def build() -> Conflict:
-        conflict = original()
-        if conflict.rests_on_retracted:
-            return conflict
-        return replace(conflict, severity=LOW, rests_on_retracted=True,
-                       summary=conflict.summary + " (A claim in it is retracted, deprecated or merged.)")
-
-    return replace(candidate, severity=LOW, rests_on_retracted=True, build=build)
 
 
 def find_conflicts(
@@ -63,23 +48,21 @@ def find_conflicts(
     """
     filters = Filters(claim_id, list(speaker_ids) if speaker_ids is not None else None, since)
     wanted = list(kinds or KINDS)
+    candidates: list[Candidate] = []
+    streamed = "stance" not in wanted and "reversal" in wanted and claim_id is None and speaker_ids is None
+    if streamed:
+        # reversals lead the listing: one walk along the index, stopped once the page is full
+        found, complete = reversal.streamed_reversals(session, filters, limit + 1 if limit is not None else None)
+        if not complete:
+            live = [c for c in found if not c.rests_on_retracted]
+            return ConflictList(build_page(session, live[:limit]), None, None)
+        candidates.extend(found)
     retired = set(session.scalars(retired_claim_ids()))
     if limit is not None and claim_id is None and "stance" in wanted:
         first = stance.first_stance_page(session, filters, limit, bool(retired))
         if len(first) > limit:
             return ConflictList(build_page(session, first[:limit]), None, None)
-    candidates: list[Candidate] = []
-    if "stance" in wanted:
-        candidates.extend(stance.side_taking_candidates(session, filters, wanted))
-    elif "reversal" in wanted and claim_id is None and speaker_ids is None:
-        # reversals lead the listing: one walk along the index, stopped once the page is full
-        found, complete = reversal.streamed_reversals(session, filters, retired,
-                                                      limit + 1 if limit is not None else None)
-        if not complete:
-            live = [c for c in found if not c.rests_on_retracted and c.claim_ids[0] not in retired]
-            return ConflictList(build_page(session, live[:limit]), None, None)
-        candidates.extend(found)
-    elif "reversal" in wanted:
+    if "stance" in wanted or ("reversal" in wanted and not streamed):
         candidates.extend(stance.side_taking_candidates(session, filters, wanted))
     for kind in wanted:
         if kind in FINDERS:

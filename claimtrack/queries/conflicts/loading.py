@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from claimtrack.dates import PartialDate
-from claimtrack.models import Actor, Affiliation, Document, Hop, Statement, Verdict
+from claimtrack.models import Actor, Affiliation, Claim, Document, Hop, Statement, Verdict
 from claimtrack.queries.conflicts.values import (
     SIDE_CAP,
     Item,
@@ -22,6 +22,7 @@ from claimtrack.queries.conflicts.values import (
     StatementItem,
     VerdictItem,
 )
+from claimtrack.queries.live import live_claim
 from claimtrack.queries.ratings import normalize_rating
 from claimtrack.vocab import OPPOSING_STANCES, SUPPORTING_STANCES
 
@@ -245,6 +246,14 @@ def verdict_item(v: Verdict, reviewer: str | None) -> VerdictItem:
 
 def ordered_items(items: dict[int, StatementItem], ids: list[int]) -> list[Item]:
     return [items[i] for i in ids if i in items]
+
+
+def retired_among(session: Session, claim_ids: Iterable[int]) -> set[int]:
+    """Which of these claims are retired or merged (by primary key: no scan of the claims)."""
+    retired: set[int] = set()
+    for chunk in chunks(sorted(set(claim_ids))):
+        retired.update(session.scalars(select(Claim.id).where(Claim.id.in_(chunk), ~live_claim())))
+    return retired
 
 
 def retracted_only_claims(session: Session, claim_ids: Iterable[int]) -> set[int]:

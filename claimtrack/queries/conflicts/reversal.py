@@ -20,11 +20,19 @@ from claimtrack.queries.conflicts.loading import (
     Filters,
     chunks,
     ordered_items,
+    retired_among,
     side_sums,
 )
 from claimtrack.queries.conflicts.page import get, load_items, merged_ids, side_ids
 from claimtrack.queries.conflicts.text import short_text
-from claimtrack.queries.conflicts.values import HIGH, LOW, Candidate, Conflict, StatementItem
+from claimtrack.queries.conflicts.values import (
+    HIGH,
+    LOW,
+    Candidate,
+    Conflict,
+    StatementItem,
+    on_retired_claim,
+)
 
 #: what a reversal conflict means, shown with every one (and in docs/reports.md)
 EXPLANATION = ("One speaker both supported the claim (asserts/confirms) and opposed it "
@@ -115,13 +123,13 @@ def reversal_candidates(session: Session, f: Filters, claim_ids: list[int]) -> l
     return groups.candidates()
 
 
-def streamed_reversals(session: Session, f: Filters, retired: set[int],
-                       enough: int | None = None) -> tuple[list[Candidate], bool]:
+def streamed_reversals(session: Session, f: Filters, enough: int | None = None) -> tuple[list[Candidate], bool]:
     """Every reversal (no claim or speaker filter) in (claim, speaker) order from one walk along
     the covering index ix_statements_claim_speaker_stance, and whether the walk got to the end.
 
-    With `enough`, the walk stops once that many *live* reversals (normal statements on both
-    sides, claim not retired) are found: they come first in a listing, so they are its first
+    A reversal on a retired claim rests on a retired record (on_retired_claim: the claims of each
+    slice are looked up by key). With `enough`, the walk stops once that many *live* reversals
+    (normal statements on both sides, claim not retired) are found: they come first in a listing, so they are its first
     page. It walks in slices of whole claims (keyset on claim_id, LIMIT on the (claim, speaker)
     groups), so each slice is one index range scan that stops early on both backends. A group
     is read only if its speaker reversed on their own or took part in a merge (those are
@@ -152,9 +160,13 @@ def streamed_reversals(session: Session, f: Filters, retired: set[int],
         for claim_id, speaker_id, *values in rows:
             if claim_id != last:  # the last claim of a full slice may go on in the next one
                 groups.add(claim_id, speaker_id, values)
-        for candidate in groups.candidates():
+        candidates = groups.candidates()
+        retired = retired_among(session, (c.claim_ids[0] for c in candidates))
+        for candidate in candidates:
+            if candidate.claim_ids[0] in retired:
+                candidate = on_retired_claim(candidate)
             found.append(candidate)
-            live += not candidate.rests_on_retracted and candidate.claim_ids[0] not in retired
+            live += not candidate.rests_on_retracted
             if enough is not None and live >= enough:
                 return found, False
         if complete:

@@ -4,7 +4,7 @@ module shares."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 KINDS: tuple[str, ...] = ("stance", "reversal", "relation", "quantity", "verdict")
@@ -148,3 +148,17 @@ class Candidate:
     rests_on_retracted: bool
     build: Callable[[], Conflict]
     speaker_id: int | None = None  # a reversal's speaker: orders those of one claim; loaded with the page
+
+
+def on_retired_claim(candidate: Candidate) -> Candidate:
+    """A conflict involving a retracted, deprecated or merged claim rests on a retired record."""
+    original = candidate.build
+
+    def build() -> Conflict:
+        conflict = original()
+        if conflict.rests_on_retracted:
+            return conflict
+        return replace(conflict, severity=LOW, rests_on_retracted=True,
+                       summary=conflict.summary + " (A claim in it is retracted, deprecated or merged.)")
+
+    return replace(candidate, severity=LOW, rests_on_retracted=True, build=build)

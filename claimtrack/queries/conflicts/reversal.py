@@ -127,13 +127,14 @@ def streamed_reversals(session: Session, f: Filters, enough: int | None = None) 
     """Every reversal (no claim or speaker filter) in (claim, speaker) order from one walk along
     the covering index ix_statements_claim_speaker_stance, and whether the walk got to the end.
 
-    A reversal on a retired claim rests on a retired record (on_retired_claim: the claims of each
-    slice are looked up by key). With `enough`, the walk stops once that many *live* reversals
-    (normal statements on both sides, claim not retired) are found: they come first in a listing, so they are its first
+    With `enough`, the walk stops once that many *live* reversals (normal statements on both
+    sides, claim not retired) are found: they come first in a listing, so they are its first
     page. It walks in slices of whole claims (keyset on claim_id, LIMIT on the (claim, speaker)
     groups), so each slice is one index range scan that stops early on both backends. A group
     is read only if its speaker reversed on their own or took part in a merge (those are
-    regrouped by survivor here); the rest are dropped by HAVING inside the scan.
+    regrouped by survivor here); the rest are dropped by HAVING inside the scan. A reversal on a
+    retired claim rests on a retired record (on_retired_claim; each slice's claims are looked up
+    by key, not by a scan of the claims).
     """
     assert f.claim_id is None and f.speaker_ids is None
     merges = _Merges(session)

@@ -39,7 +39,7 @@ def datasets(draw: Any) -> dict[str, Any]:
     relate = draw(st.booleans())
     extras = draw(st.fixed_dictionaries({"merge": st.booleans(), "affiliate": st.booleans(),
                                          "forward_parent": st.booleans(), "descriptor": st.booleans(),
-                                         "wikidata": st.booleans()}))
+                                         "wikidata": st.booleans(), "merge_claims": st.booleans()}))
     return {"actors": actors, "claims": claims, "statements": statements, "hops": hops, "verdicts": verdicts,
             "relate": relate, **extras}
 
@@ -98,6 +98,10 @@ def build(session: Any, data: dict[str, Any]) -> None:
             f.affiliation(session, actors[0], actors[-1], "spokeswoman", start="~2015")
         if data["merge"]:
             actors[0].merged_into_id = actors[-1].id  # points at a later row: export must reorder
+    if data["merge_claims"] and len(claims) > 1:
+        claims[0].merged_into_id = claims[-1].id  # a merged claim pointing at a later row
+        if statements:
+            other.merged_into_id = document.id  # and a merged document pointing at an earlier one
     if data["descriptor"]:
         f.statement(session, claims[0], None, stance="denies", quote="never", speaker_descriptor="a former ally",
                     status="deprecated", status_reason="logged twice")

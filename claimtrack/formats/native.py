@@ -3,7 +3,7 @@
 Records and their fields are described in docs/formats.md and claimtrack/schemas/native.schema.json.
 Export is deterministic: records by type (actors, affiliations, documents, claims, statements,
 hops, relations, verdicts), each type in id order (a row that points at a later row of its own
-table — a parent statement, a via-hop, a merged actor — is written after it), keys for keyless
+table — a parent statement, a via-hop, a merged actor, claim or document — is written after it), keys for keyless
 rows generated as readable slugs. Import stores every key, so export → import into an empty
 database → export gives the same bytes.
 """
@@ -211,17 +211,17 @@ def iter_records(session: Any, *, claims: list[str] | None = None) -> Iterator[d
                "end": _date(row.end_on, row.end_precision, row.end_approx), **_retired(row)}
 
     doc_keys = _Keys(_used_keys(session, t["documents"]))
-    for row in _rows(session, t["documents"], where=scope and scope.where("documents")):
+    for row in _rows(session, t["documents"], t["documents"].c.merged_into_id, scope and scope.where("documents")):
         base = "doc-" + slug(row.title or row.url or "untitled", 50)
         key = doc_keys.assign(row.id, row.key, base)
         yield {"type": "document", "key": key, "outlet": actor_keys.get(row.outlet_id), "kind": row.kind,
                "url": row.url, "title": row.title, "author": row.author, "language": row.language,
                "published": _date(row.published_on, row.published_precision, row.published_approx),
                "retrieved_at": _timestamp(row.retrieved_at), "archive_url": row.archive_url,
-               "content_hash": row.content_hash, **_retired(row)}
+               "content_hash": row.content_hash, **_retired(row), **_merged(row, doc_keys)}
 
     claim_keys = _Keys(_used_keys(session, t["claims"]))
-    for row in _rows(session, t["claims"], where=scope and scope.where("claims")):
+    for row in _rows(session, t["claims"], t["claims"].c.merged_into_id, scope and scope.where("claims")):
         key = claim_keys.assign(row.id, row.key, slug(row.text, 50))
         record: dict[str, Any] = {"type": "claim", "key": key, "text": row.text, "language": row.language}
         if row.quantity_subject is not None or row.quantity_unit is not None or row.quantity_bound is not None:
@@ -230,6 +230,7 @@ def iter_records(session: Any, *, claims: list[str] | None = None) -> Iterator[d
         else:
             record["quantity"] = None
         record.update(_retired(row))
+        record.update(_merged(row, claim_keys))
         yield record
 
     statement_keys = _Keys(_used_keys(session, t["statements"]))
@@ -280,6 +281,13 @@ def _retired(row: Any) -> dict[str, Any]:
     return {"status": row.status, "status_reason": row.status_reason}
 
 
+def _merged(row: Any, keys: _Keys) -> dict[str, Any]:
+    """merged_into (the survivor's key), written only for a merged claim or document."""
+    if row.merged_into_id is None:
+        return {}
+    return {"merged_into": keys.get(row.merged_into_id)}
+
+
 class _Scope:
     """The ids a claim-filtered export includes: the claims, everything they need, closed over
     parents, via-hops and the actors all of those name."""
@@ -312,6 +320,9 @@ class _Scope:
             if (len(claims), len(statements), len(hops)) == before:
                 break
         documents = set(session.scalars(select(t["hops"].c.document_id).where(t["hops"].c.id.in_(hops))))
+        # a merged claim or document needs its survivor (and the survivor's survivor)
+        claims = _with_survivors(session, t["claims"], claims)
+        documents = _with_survivors(session, t["documents"], documents)
         actors: set[int] = set()
         for row in session.execute(select(t["statements"].c.speaker_id, t["statements"].c.on_behalf_of_id)
                                    .where(t["statements"].c.id.in_(statements))):
@@ -325,12 +336,7 @@ class _Scope:
         a = t["affiliations"]
         affiliations = set(session.scalars(select(a.c.id).where(a.c.actor_id.in_(actors))))
         actors.update(i for i in session.scalars(select(a.c.organization_id).where(a.c.id.in_(affiliations))) if i)
-        while True:  # merged actors need their survivors
-            more = {i for i in session.scalars(select(t["actors"].c.merged_into_id)
-                                               .where(t["actors"].c.id.in_(actors))) if i} - actors
-            if not more:
-                break
-            actors |= more
+        actors = _with_survivors(session, t["actors"], actors)
         r = t["claim_relations"]
         relations = set(session.scalars(select(r.c.id).where(r.c.source_claim_id.in_(claims),
                                                              r.c.target_claim_id.in_(claims))))
@@ -342,6 +348,18 @@ class _Scope:
         from claimtrack.models import Base
 
         return Base.metadata.tables[table].c.id.in_(sorted(self.ids[table]))
+
+
+def _with_survivors(session: Any, table: Any, ids: set[int]) -> set[int]:
+    """`ids` and, transitively, the rows they were merged into."""
+    from sqlalchemy import select
+
+    ids = set(ids)
+    while True:
+        more = {i for i in session.scalars(select(table.c.merged_into_id).where(table.c.id.in_(ids))) if i} - ids
+        if not more:
+            return ids
+        ids |= more
 
 
 def _dumps(record: dict[str, Any]) -> str:

@@ -8,11 +8,12 @@ from claimtrack.formats.apply.fields import (
     QUANTITY_FIELDS,
     RecordError,
     choice,
+    not_merged_into_self,
     number_field,
     status_of,
     text_field,
 )
-from claimtrack.formats.apply.resolve import Resolver
+from claimtrack.formats.apply.resolve import Resolver, merged_into
 from claimtrack.formats.plan import slug
 from claimtrack.normalize import claim_hash
 from claimtrack.vocab import Bound
@@ -23,6 +24,7 @@ def apply_claim(imp: Resolver, r: dict[str, Any]) -> None:
     assert text_ is not None
     digest = claim_hash(text_)
     key = r.get("key") or slug(text_, 50) + "-" + digest[:6]
+    not_merged_into_self(r, "claim", key)
     existing = imp.known("claim", key)
     if existing is None:
         existing = imp.claim_by_hash.get(digest)
@@ -45,9 +47,10 @@ def apply_claim(imp: Resolver, r: dict[str, Any]) -> None:
     if (subject is None) != (value is None):
         raise RecordError("quantity needs both a subject (what is counted) and a value")
     status, reason = status_of(r)
+    merged = merged_into(imp, r, "claim", status)
     claim_id = imp.take_id("claims")
     imp.row("claims", {
-        "status": status, "status_reason": reason,
+        "status": status, "status_reason": reason, "merged_into_id": merged,
         "id": claim_id, "key": key, "text": text_, "text_hash": digest, "language": text_field(r, "language"),
         "quantity_subject": subject, "quantity_value": value,
         "quantity_bound": choice(Bound, quantity.get("bound"), "quantity.bound"),

@@ -24,8 +24,9 @@ FIELDS: dict[str, frozenset[str]] = {
     "actor": frozenset({"type", "key", "name", "kind", "aliases", "external_ids", "description", "merged_into"}),
     "affiliation": frozenset({"type", "actor", "organization", "role", "start", "end", "status", "status_reason"}),
     "document": frozenset({"type", "key", "outlet", "kind", "url", "title", "author", "language", "published",
-                           "retrieved_at", "archive_url", "content_hash", "status", "status_reason"}),
-    "claim": frozenset({"type", "key", "text", "language", "quantity", "status", "status_reason"}),
+                           "retrieved_at", "archive_url", "content_hash", "status", "status_reason",
+                           "merged_into"}),
+    "claim": frozenset({"type", "key", "text", "language", "quantity", "status", "status_reason", "merged_into"}),
     "statement": frozenset({"type", "key", "claim", "speaker", "speaker_descriptor", "on_behalf_of", "stance",
                             "quote", "quote_kind", "cue", "channel", "context", "said", "language",
                             "original_text", "parent", "status", "status_reason"}),
@@ -170,6 +171,13 @@ def normalized_url(url: str, field: str = "url") -> str:
         raise RecordError(f"{field}: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - any refusal of the URL library is a bad URL
         raise RecordError(f"{field}: {short(url)} is not a usable URL ({exc})") from None
+
+
+def not_merged_into_self(r: dict[str, Any], kind: str, key: str) -> None:
+    """A claim or document record whose merged_into names its own key is a mistake."""
+    if r.get("merged_into") == key:
+        raise RecordError(f"merged_into {key!r} names this {kind} itself; a {kind} is merged into "
+                          f"another {kind} (its survivor)")
 
 
 def status_of(r: dict[str, Any]) -> tuple[str, str | None]:

@@ -45,7 +45,8 @@ REPEAT_CHECKED = frozenset({"jsonl", "json", "liar", "emergent"})
 REF_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "actor": (("merged_into", "actor"),),
     "affiliation": (("actor", "actor"), ("organization", "actor")),
-    "document": (("outlet", "actor"),),
+    "document": (("outlet", "actor"), ("merged_into", "document")),
+    "claim": (("merged_into", "claim"),),
     "statement": (("claim", "claim"), ("speaker", "actor"), ("on_behalf_of", "actor"), ("parent", "statement")),
     "hop": (("document", "document"), ("statement", "statement"), ("via_hop", "hop"), ("via_actor", "actor")),
     "relation": (("source", "claim"), ("target", "claim")),
@@ -322,3 +323,15 @@ def chunks(items: Iterable[Item | Bad], size: int) -> Iterator[list[Item | Bad]]
 def batched(values: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
+
+
+def merged_into(imp: Resolver, r: dict[str, Any], kind: str, status: str) -> int | None:
+    """The survivor of a merged claim or document: an earlier record of the file or one in the
+    database. A merged record is never retired as well (`retract` refuses a merged record), so
+    such a pair is a mistake in the file. The survivor may be retired: it can be retracted after
+    the merge, and the merged record then stays merged (out of every count either way)."""
+    merged = imp.ref(r, "merged_into", kind)
+    if merged is not None and status != "normal":
+        raise RecordError(f"a merged {kind} cannot also be {status} (status); give merged_into "
+                          "or a status, not both")
+    return merged

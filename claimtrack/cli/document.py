@@ -28,7 +28,10 @@ def add(
     author: Annotated[str | None, typer.Option("--author", help="The byline, as printed.")] = None,
     archive_url: Annotated[str | None, typer.Option("--archive-url", help="An archived copy (web.archive.org…).")] = None,
     retrieved: Annotated[str | None, typer.Option("--retrieved", callback=past_date_option, help="When you read it (YYYY-MM-DD); default today.")] = None,
-    new: Annotated[bool, typer.Option("--new", help="Create the outlet if no actor has that name.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Create the outlet if no actor has that name (a name close "
+                                                    "to an existing one is refused: did you mean …?).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --new: create a name even when a similar one "
+                                                        "exists.")] = False,
     file: Annotated[str | None, typer.Option(
         "--file", help="The saved page (.html or .txt, or - for standard input): its text is stored as a "
         "snapshot, and title, byline, date, site and language are taken from it unless given.")] = None,
@@ -63,15 +66,19 @@ def add(
     retrieved_date = past_date(retrieved, "--retrieved")
     retrieved_at = (datetime.combine(retrieved_date.start, datetime.min.time(), tzinfo=UTC)
                     if retrieved_date else datetime.now(UTC))
-    from claimtrack.cli.objects import is_interactive
+    from claimtrack.cli.objects import confirm_names, is_interactive
     from claimtrack.services.documents import SameDocument
+
+    names = {"--outlet": outlet}
+    similar_ok = confirm_names(ctx, names, new=new, force=force)
 
     site_note = None
     attach = attach_to
     for attempt in range(2):
         try:
             with write_session(ctx) as session:
-                outlet_actor = resolve_optional(session, outlet, create=new, kind="outlet")
+                outlet_actor = resolve_optional(session, names["--outlet"], create=new, kind="outlet",
+                                                allow_similar=similar_ok, option="--outlet")
                 if outlet_actor is None and page is not None and page.site_name:
                     outlet_actor, site_note = _outlet_from_site(session, page.site_name)
                 result = add_document(session, url=url, outlet=outlet_actor, title=title,

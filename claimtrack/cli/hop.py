@@ -24,22 +24,28 @@ def add(
     cue: Annotated[str | None, typer.Option("--cue", help="How the document attributes it: 'told AFP'.")] = None,
     quote: Annotated[str | None, typer.Option("--quote", help="The quote as this document prints it.")] = None,
     primary: Annotated[bool, typer.Option("--primary", help="The speaker's own words (their post, a transcript).")] = False,
-    new: Annotated[bool, typer.Option("--new", help="Create the intermediary actor if missing.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Create the intermediary actor if missing (a name close to "
+                                                    "an existing one is refused: did you mean …?).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --new: create a name even when a similar one "
+                                                        "exists.")] = False,
 ) -> None:
     """Record that a document reports a statement, relying on an actor and/or an earlier hop;
     refuses links that would make a citation cycle."""
-    from claimtrack.cli.objects import say
+    from claimtrack.cli.objects import confirm_names, say
     from claimtrack.models import Hop
     from claimtrack.queries.lookup import get_by_ref, get_document, get_statement
     from claimtrack.services.hops import add_hop
     from claimtrack.services.logging import guess_via_kind
     from claimtrack.services.resolve import resolve_optional
 
+    names = {"--via": via}
+    similar_ok = confirm_names(ctx, names, new=new, force=force)
     with write_session(ctx) as session:
         hop = add_hop(
             session, document=get_document(session, document), statement=get_statement(session, statement),
             via_hop=get_by_ref(session, Hop, via_hop) if via_hop else None,
-            via_actor=resolve_optional(session, via, create=new, kind=guess_via_kind(via) if via else None),
+            via_actor=resolve_optional(session, names["--via"], create=new, kind=guess_via_kind(via) if via else None,
+                                       allow_similar=similar_ok, option="--via"),
             cue=cue, quote=quote, is_primary=primary,
         )
         text = f"Added hop {hop.id}: document {hop.document_id} reports statement {hop.statement_id}"

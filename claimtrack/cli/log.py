@@ -28,21 +28,14 @@ DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY, or ~ for approximate; not in the future
 
 def _ask_name(session: Session, field: str, option: str, name: str, create_fields: set[str],
               new: bool = False) -> str:
-    """Interactive resolution of one name: exact match, "Did you mean …?", or create it (without
-    asking again when --new was given)."""
-    from claimtrack.errors import NotFound
-    from claimtrack.services.resolve import candidates, find_exact
+    """Interactive resolution of one name (claimtrack.cli.objects.ask_name); a name the person
+    chose to create joins `create_fields`."""
+    from claimtrack.cli.objects import ask_name
 
-    stripped = name.strip()
-    if stripped.startswith("#") or find_exact(session, stripped):
-        return stripped
-    for candidate in candidates(session, stripped):
-        if typer.confirm(f"{option} {stripped!r}: did you mean {candidate.describe()}?", default=True):
-            return f"#{candidate.actor_id}"
-    if new or typer.confirm(f"Create a new actor {stripped!r} for {option}?", default=False):
+    chosen, create = ask_name(session, option, name, new=new)
+    if create:
         create_fields.add(field)
-        return stripped
-    raise NotFound(f"{option}: no actor {stripped!r} chosen or created; nothing was logged")
+    return chosen
 
 
 def _prompt_stance() -> str:
@@ -148,7 +141,7 @@ def log(
             fail_usage(f"--statement reuses a logged statement: drop {', '.join(given)}", "--statement")
         _log_report(ctx, statement, url=url, outlet=outlet, title=title, published=published, via=via,
                     via_hop=via_hop, via_cue=via_cue, primary=primary, document_kind=document_kind, new=new,
-                    as_json=as_json)
+                    force=force, interactive=interactive, as_json=as_json)
         return
     if via_hop is not None:
         fail_usage("--via-hop needs --statement: a new statement has no earlier report to rely on", "--via-hop")
@@ -233,12 +226,17 @@ def _log_batch(ctx: typer.Context, batch: str, *, new: bool, as_json: bool) -> N
             + (f"; created {', '.join(result.created)}" if result.created else ""))
 
 
-def _log_report(ctx: typer.Context, statement: str, *, new: bool, as_json: bool, **parts: Any) -> None:
+def _log_report(ctx: typer.Context, statement: str, *, new: bool, force: bool, interactive: bool | None,
+                as_json: bool, **parts: Any) -> None:
     """`log --statement ID …`: one more document reporting a logged statement."""
+    from claimtrack.cli.objects import confirm_names
     from claimtrack.services.logging import log_report
 
+    names = {"--outlet": parts.pop("outlet"), "--via": parts.pop("via")}
+    similar_ok = confirm_names(ctx, names, new=new, force=force, interactive=interactive)
     with write_session(ctx) as session:
-        result = log_report(session, statement=statement, create_missing=new, **parts)
+        result = log_report(session, statement=statement, create_missing=new, force=similar_ok,
+                            outlet=names["--outlet"], via=names["--via"], **parts)
         warnings = _quote_warnings(session, result.hop_id)
     _report(result, as_json)
     _warn(warnings)

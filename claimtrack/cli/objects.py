@@ -69,6 +69,47 @@ def is_interactive(flag: bool | None) -> bool:
         return False
 
 
+def ask_name(session: Session, option: str, name: str, *, new: bool = False) -> tuple[str, bool]:
+    """On a terminal: resolve one typed name. An exact match stays; else "did you mean …?" for
+    each close actor (a yes gives '#ID'); else create it — without asking when --new was given.
+    Returns the name to resolve and whether the person chose to create it."""
+    from claimtrack.errors import NotFound
+    from claimtrack.services.resolve import candidates, find_exact
+
+    stripped = name.strip()
+    if stripped.startswith("#") or find_exact(session, stripped):
+        return stripped, False
+    for candidate in candidates(session, stripped):
+        if typer.confirm(f"{option} {stripped!r}: did you mean {candidate.describe()}?", default=True):
+            return f"#{candidate.actor_id}", False
+    if new or typer.confirm(f"Create a new actor {stripped!r} for {option}?", default=False):
+        return stripped, True
+    raise NotFound(f"{option}: no actor {stripped!r} chosen or created; nothing was logged")
+
+
+def confirm_names(ctx: typer.Context, names: dict[str, str | None], *, new: bool, force: bool,
+                  interactive: bool | None = None) -> bool:
+    """The near-duplicate check of `--new` on a terminal, before the write.
+
+    `names` maps options ("--speaker") to typed names. With --new on a terminal each name that
+    matches no actor exactly gets "did you mean …?"; a chosen actor replaces the name (as
+    '#ID'). Returns whether a name close to an existing one may be created: with --force, or
+    once every name was asked about. In scripts it returns False, and the write refuses a
+    near-duplicate naming the candidates (claimtrack.services.resolve.near_duplicate).
+    """
+    if force:
+        return True
+    if not new or not is_interactive(interactive):
+        return False
+    from claimtrack.cli.context import read_session
+
+    with read_session(ctx) as session:
+        for option, value in list(names.items()):
+            if value and value.strip():
+                names[option] = ask_name(session, option, value, new=True)[0]
+    return True
+
+
 def say(message: Any) -> None:
     """A confirmation line for people (stdout): a str is shown literally (controls escaped,
     never markup); build lines that quote several user strings with claimtrack.reports.text."""

@@ -36,11 +36,14 @@ def add(
     nested_in: Annotated[str | None, typer.Option("--nested-in", "--about",
                                                   help="The statement this one is reported in "
                                                        "('X said that Y said').")] = None,
-    new: Annotated[bool, typer.Option("--new", help="Create actors that do not exist yet.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Create actors that do not exist yet (a name close to an "
+                                                    "existing one is refused: did you mean …?).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --new: create a name even when a similar one "
+                                                        "exists.")] = False,
 ) -> None:
     """Add a statement about a claim, by a speaker or an anonymous descriptor (or neither: the
     reporter's own voice)."""
-    from claimtrack.cli.objects import fail_usage, past_date, say
+    from claimtrack.cli.objects import confirm_names, fail_usage, past_date, say
     from claimtrack.queries.lookup import get_claim, get_statement
     from claimtrack.services.claims import add_claim
     from claimtrack.services.resolve import resolve_optional
@@ -54,12 +57,16 @@ def add(
                    "--claim / --claim-id")
     parse_choice(Stance, stance, "stance")
     said_date = past_date(said, "--said")
+    names = {"--speaker": speaker, "--on-behalf-of": on_behalf_of}
+    similar_ok = confirm_names(ctx, names, new=new, force=force)
     with write_session(ctx) as session:
         claim_obj = get_claim(session, claim_id) if claim_id else add_claim(session, claim or "").claim
         st = add_statement(
             session, claim=claim_obj, stance=stance,
-            speaker=resolve_optional(session, speaker, create=new, kind="person"), descriptor=anonymous,
-            on_behalf_of=resolve_optional(session, on_behalf_of, create=new, kind="organization"),
+            speaker=resolve_optional(session, names["--speaker"], create=new, kind="person",
+                                     allow_similar=similar_ok, option="--speaker"), descriptor=anonymous,
+            on_behalf_of=resolve_optional(session, names["--on-behalf-of"], create=new, kind="organization",
+                                          allow_similar=similar_ok, option="--on-behalf-of"),
             quote=quote, quote_kind=quote_kind, cue=cue, channel=channel, context=context, said=said_date,
             language=language, original_text=original,
             parent=get_statement(session, nested_in) if nested_in else None,

@@ -98,7 +98,10 @@ def accept(
     quote: Annotated[str | None, typer.Option("--quote", help="The words to record, if fewer than the "
                                                                "suggested content (checked against the text).")] = None,
     via: Annotated[str | None, typer.Option("--via", help="Who the document relied on: 'AFP', 'local media'.")] = None,
-    new: Annotated[bool, typer.Option("--new", help="Create the speaker (or --via) if no actor has that name.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Create the speaker (or --via) if no actor has that name (a "
+                                                    "name close to an existing one is refused: did you mean …?).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --new: create a name even when a similar one "
+                                                        "exists.")] = False,
 ) -> None:
     """Accept a suggestion: it becomes an ordinary statement reported by its document (one hop).
 
@@ -109,11 +112,15 @@ def accept(
         from claimtrack.cli.objects import fail_usage
 
         fail_usage("give either --speaker or --anonymous, not both", "--speaker / --anonymous")
+    from claimtrack.cli.objects import confirm_names
     from claimtrack.services.suggestions import accept_suggestion
 
+    names = {"--speaker": speaker, "--via": via}
+    similar_ok = confirm_names(ctx, names, new=new, force=force)
     with write_session(ctx) as session:
-        s = accept_suggestion(session, suggestion, claim=claim, stance=stance, speaker=speaker,
-                              anonymous=anonymous, quote=quote, via=via, create=new)
+        s = accept_suggestion(session, suggestion, claim=claim, stance=stance, speaker=names["--speaker"],
+                              anonymous=anonymous, quote=quote, via=names["--via"], create=new,
+                              allow_similar=similar_ok, force=force)
         statement_id, claim_id = s.statement_id, (s.statement_id and _claim_of(session, s.statement_id))
     from claimtrack.cli.objects import say
 

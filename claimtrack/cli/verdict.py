@@ -27,19 +27,25 @@ def add(
     explanation: Annotated[str | None, typer.Option("--explanation", help="Why, in a sentence or two.")] = None,
     evidence: Annotated[list[str] | None, typer.Option("--evidence", help="An evidence URL (repeatable).")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Language code of the fact-check.")] = None,
-    new: Annotated[bool, typer.Option("--new", help="Create the reviewer if no actor has that name.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Create the reviewer if no actor has that name (a name close "
+                                                    "to an existing one is refused: did you mean …?).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --new: create a name even when a similar one "
+                                                        "exists.")] = False,
 ) -> None:
     """Rate a claim; earlier verdicts are kept, disagreeing ones included."""
-    from claimtrack.cli.objects import past_date, say
+    from claimtrack.cli.objects import confirm_names, past_date, say
     from claimtrack.queries.lookup import get_claim
     from claimtrack.services.resolve import resolve_optional
     from claimtrack.services.verdicts import add_verdict
 
     reviewed_date = past_date(reviewed, "--reviewed")
+    names = {"--reviewer": reviewer}
+    similar_ok = confirm_names(ctx, names, new=new, force=force)
     with write_session(ctx) as session:
         verdict = add_verdict(
             session, claim=get_claim(session, claim), label=label, value=value, best=best, worst=worst,
-            reviewer=resolve_optional(session, reviewer, create=new, kind="organization"), reviewed=reviewed_date,
+            reviewer=resolve_optional(session, names["--reviewer"], create=new, kind="organization",
+                                      allow_similar=similar_ok, option="--reviewer"), reviewed=reviewed_date,
             url=url, explanation=explanation, evidence_urls=evidence or (), language=language,
         )
         text = f"Added verdict {verdict.id} on claim {verdict.claim_id}: {verdict.label}"

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate, parse_optional_date
-from claimtrack.errors import AlreadyExists, Ambiguous, InvalidInput
+from claimtrack.errors import AlreadyExists, InvalidInput
 from claimtrack.models import Actor, Claim, Document, Hop, Statement
 from claimtrack.normalize import fold, normalize_name
 from claimtrack.queries.lookup import get_by_ref, get_statement
@@ -131,17 +131,11 @@ def log_statement(
         if not name or not name.strip():
             return None
         known = bool(find_exact(session, name))
-        if not known and create_missing and field_name not in create_fields and not more.get("force"):
-            # --new creates what does not exist, not a second spelling of what does
-            from claimtrack.services.resolve import candidates
-
-            close = candidates(session, name)
-            if close:
-                raise Ambiguous(
-                    f"--{field_name.replace('_', '-')}: no actor named {name!r}, but similar ones exist "
-                    f"(did you mean {close[0].name!r}?); name it as logged, or add --force to create "
-                    f"{name!r} anyway", [c.describe() for c in close])
-        actor = resolve_optional(session, name, create=create(field_name), kind=kind)
+        # --new creates what does not exist, not a second spelling of what does (unless --force,
+        # or the person confirmed creating it on a terminal)
+        actor = resolve_optional(session, name, create=create(field_name), kind=kind,
+                                 allow_similar=field_name in create_fields or bool(more.get("force")),
+                                 option="--" + field_name.replace("_", "-"))
         if not known and actor is not None and actor.created_at is not None and create(field_name) \
                 and normalize_name(actor.name) == normalize_name(name):
             result_created.append(f"actor {actor.id} ({actor.name})")
@@ -256,6 +250,7 @@ def log_report(
     primary: bool = False,
     document_kind: str | None = None,
     create_missing: bool = False,
+    force: bool = False,
     today: date | None = None,
 ) -> LogResult:
     """Log one more document reporting an already logged statement (an echo, a reprint),
@@ -271,8 +266,10 @@ def log_report(
         raise InvalidInput("give the reporting document: --url, or --title with --outlet (and --published)")
     existing = get_statement(session, statement)
     earlier = get_by_ref(session, Hop, via_hop) if via_hop else None
-    outlet_actor = resolve_optional(session, outlet, create=create_missing, kind="outlet")
-    via_actor = resolve_optional(session, via, create=create_missing, kind=guess_via_kind(via) if via else None)
+    outlet_actor = resolve_optional(session, outlet, create=create_missing, kind="outlet", allow_similar=force,
+                                    option="--outlet")
+    via_actor = resolve_optional(session, via, create=create_missing, kind=guess_via_kind(via) if via else None,
+                                 allow_similar=force, option="--via")
     result = add_document(session, url=url, outlet=outlet_actor, title=title, published=published_date,
                           kind=document_kind or "article")
     hop = add_hop(session, document=result.document, statement=existing, via_hop=earlier, via_actor=via_actor,

@@ -2,8 +2,9 @@
 
 Names match through aliases on their normalized form ("Alexey Navalny", "Alexeï Navalny" and
 "Alexei Navalny" are one spelling once folded). Without an exact match the closest aliases are
-offered as candidates; an actor is created only when the caller says so (`--new`), so a
-near-duplicate ("Alexei Navalni") is never created silently.
+offered as candidates; an actor is created only when the caller says so (`--new`), and even
+then a near-duplicate ("Alexei Navalni") only when asked twice (`--new --force`, or confirmed
+on a terminal), so a second spelling is never created silently.
 """
 
 from __future__ import annotations
@@ -96,13 +97,23 @@ def _by_reference(session: Session, name: str) -> Actor | None:
     return None
 
 
+def near_duplicate(name: str, close: list[Candidate], option: str | None = None) -> Ambiguous:
+    """The refusal of `--new` for a name close to existing ones: --new creates what does not
+    exist, not a second spelling of what does."""
+    where = f"{option}: " if option else ""
+    return Ambiguous(f"{where}no actor named {name!r}, but similar ones exist (did you mean {close[0].name!r}?); "
+                     f"name it as logged, or add --force to create {name!r} anyway", [c.describe() for c in close])
+
+
 def resolve_actor(session: Session, name: str, *, create: bool = False, kind: str | None = None,
-                  offer_new: bool = True) -> Actor:
+                  offer_new: bool = True, allow_similar: bool = False, option: str | None = None) -> Actor:
     """The one actor called `name` (an alias, any spelling that normalizes alike, `#id` or a key).
 
-    No match: create it when `create`, else raise Ambiguous naming the closest candidates
-    (or NotFound when nothing is close). `offer_new` adds the "use --new" hint, which only
-    commands that can create actors should give.
+    No match: create it when `create` — unless a similar name exists and not `allow_similar`
+    (`--force`): then raise Ambiguous naming the candidates (`option`, e.g. "--speaker", starts
+    the message) — else raise Ambiguous naming the closest candidates (or NotFound when nothing
+    is close). `offer_new` adds the "use --new" hint, which only commands that can create
+    actors should give.
     """
     if name is None or not name.strip() or not normalize_name(name):
         raise InvalidInput("actor name is empty; give a name such as 'Leonid Volkov'")
@@ -121,6 +132,10 @@ def resolve_actor(session: Session, name: str, *, create: bool = False, kind: st
     if create:
         from claimtrack.services.actors import add_actor
 
+        if not allow_similar:
+            close = candidates(session, name)
+            if close:
+                raise near_duplicate(name.strip(), close, option)
         return add_actor(session, name.strip(), kind=kind or "person", allow_similar=True)
     hint = " (use --new to create it)" if offer_new else ""
     close = candidates(session, name)
@@ -130,8 +145,9 @@ def resolve_actor(session: Session, name: str, *, create: bool = False, kind: st
     raise NotFound(f"no actor named {name!r}{hint}")
 
 
-def resolve_optional(session: Session, name: str | None, *, create: bool = False, kind: str | None = None) -> Actor | None:
+def resolve_optional(session: Session, name: str | None, *, create: bool = False, kind: str | None = None,
+                     allow_similar: bool = False, option: str | None = None) -> Actor | None:
     """resolve_actor for optional options: None or blank gives None."""
     if name is None or not name.strip():
         return None
-    return resolve_actor(session, name, create=create, kind=kind)
+    return resolve_actor(session, name, create=create, kind=kind, allow_similar=allow_similar, option=option)

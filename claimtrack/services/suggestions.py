@@ -184,8 +184,13 @@ def accept_suggestion(
     quote: str | None = None,
     via: str | None = None,
     create: bool = False,
+    allow_similar: bool = False,
+    force: bool = False,
 ) -> Suggestion:
-    """Make the suggestion an ordinary statement (and its hop in the document), in this transaction."""
+    """Make the suggestion an ordinary statement (and its hop in the document), in this transaction.
+
+    With `create`, a name close to an existing actor's is created only when `allow_similar`
+    (the names given, once asked about on a terminal) or `force` (the suggested speaker too)."""
     from claimtrack.services.claims import add_claim
     from claimtrack.services.hops import add_hop
     from claimtrack.services.resolve import resolve_actor
@@ -196,7 +201,8 @@ def accept_suggestion(
     actor: Actor | None = None
     descriptor: str | None = None
     if speaker:
-        actor = resolve_actor(session, speaker, create=create, kind="person")
+        actor = resolve_actor(session, speaker, create=create, kind="person", allow_similar=allow_similar,
+                              option="--speaker")
     elif anonymous:
         descriptor = anonymous.strip()
     elif s.speaker_id is not None:
@@ -205,7 +211,8 @@ def accept_suggestion(
         kind_of = _source_kind(s)
         if kind_of == "name":
             # a name nobody knows yet: the resolver decides (did you mean…, or --new)
-            actor = resolve_actor(session, _name_part(s.source), create=create, kind="person")
+            actor = resolve_actor(session, _name_part(s.source), create=create, kind="person",
+                                  allow_similar=force, option="the suggested speaker")
         else:
             descriptor = s.source
     claim_text = claim or suggested_quote(s) or s.content
@@ -232,7 +239,8 @@ def accept_suggestion(
     if via and via.strip():  # the document relied on an agency or outlet: "AFP", "local media"
         from claimtrack.services.logging import guess_via_kind
 
-        via_actor = resolve_actor(session, via, create=create, kind=guess_via_kind(via))
+        via_actor = resolve_actor(session, via, create=create, kind=guess_via_kind(via), allow_similar=allow_similar,
+                                  option="--via")
     add_hop(session, document=document, statement=statement, quote=quote, via_actor=via_actor)
     before = snapshot(s)
     from claimtrack.models import utcnow

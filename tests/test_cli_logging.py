@@ -10,7 +10,8 @@ VOLKOV = ["log", "--speaker", "Leonid Volkov", "--stance", "asserts", "--quote",
 
 STATEMENT_KEYS = {"id", "key", "claim_id", "claim", "speaker_id", "speaker", "speaker_descriptor", "on_behalf_of_id",
                   "on_behalf_of", "stance", "quote", "quote_kind", "cue", "channel", "context", "said", "language",
-                  "original_text", "parent_id", "nested_ids", "status", "status_reason", "reported_in", "version"}
+                  "original_text", "parent_id", "nested_ids", "status", "status_reason", "reported_in", "version",
+                  "said_precision", "said_approximate"}
 
 
 def test_log_one_line_then_show_json(cli):
@@ -23,7 +24,7 @@ def test_log_one_line_then_show_json(cli):
     [reported] = st["reported_in"]
     assert reported == {"hop_id": result["hop_id"], "document_id": result["document_id"],
                         "outlet": "The New Indian Express", "title": None, "url": TNIE, "published": "2021-07-28",
-                        "via_actor": "AFP", "via_hop_id": None, "cue": None, "is_primary": False,
+                        "published_precision": "day", "published_approximate": False, "via_actor": "AFP", "via_hop_id": None, "cue": None, "is_primary": False,
                         "status": "normal"}
     # the same line again is refused (it would count Volkov twice); forced, all but the statement is reused
     assert "already records this" in cli(*VOLKOV).stderr
@@ -49,8 +50,9 @@ def test_actor_commands(cli):
     assert view["aliases"] == ["Alexei Navalny", "Alexey Navalny", "Navalny A.", "A. Navalny"]
     assert view["external_ids"] == [{"scheme": "wikidata", "value": "Q4725"}]
     assert view["affiliations"] == [{"id": 1, "role": "founder", "organization_id": 2,
-                                     "organization": "Anti-Corruption Foundation", "start": "2011", "end": None,
-                                     "status": "normal", "status_reason": None, "version": 1}]
+                                     "organization": "Anti-Corruption Foundation", "start": "2011",
+                                     "start_precision": "year", "start_approximate": False, "end": None,
+                                     "end_precision": None, "end_approximate": None, "status": "normal", "status_reason": None, "version": 1}]
     rows = cli.json("actor", "list")
     assert [r["name"] for r in rows] == ["Alexei Navalny", "Anti-Corruption Foundation"]
     assert set(rows[0]) == {"id", "name", "kind", "aliases", "statements", "merged_into_id"}
@@ -70,10 +72,11 @@ def test_document_claim_statement_hop_verdict_commands(cli):
     doc = cli.json("document", "show", "2")
     assert set(doc) == {"id", "key", "kind", "outlet_id", "outlet", "url", "title", "author", "language", "published",
                         "retrieved_at", "archive_url", "content_hash", "hops", "snapshots", "status",
-                        "status_reason", "merged_into_id", "version"}
+                        "status_reason", "merged_into_id", "version", "published_precision", "published_approximate"}
     assert cli.json("document", "show", TNIE)["id"] == 2
     assert [d["id"] for d in cli.json("document", "list", "--outlet", "The New Indian Express")] == [2]
-    assert set(cli.json("document", "list")[0]) == {"id", "outlet", "title", "url", "published", "hops", "status"}
+    assert set(cli.json("document", "list")[0]) == {"id", "outlet", "title", "url", "published", "hops", "status",
+                                                         "published_precision", "published_approximate"}
 
     added = cli.json("claim", "add", "Police visited several dozen Navalny supporters", "--quantity-subject",
                      "supporters visited by police", "--quantity-value", "24", "--quantity-bound", "at_least")
@@ -117,7 +120,7 @@ def test_document_claim_statement_hop_verdict_commands(cli):
     verdicts = cli.json("verdict", "list", "--claim", "1", "--reviewer", "PolitiFact")
     assert set(verdicts[0]) == {"id", "claim_id", "claim", "label", "value", "best", "worst", "reviewer_id",
                                 "reviewer", "reviewed", "url", "explanation", "evidence_urls", "status", "version",
-                                "status_reason"}
+                                "status_reason", "reviewed_precision", "reviewed_approximate"}
     assert (verdicts[0]["value"], verdicts[0]["reviewed"], verdicts[0]["evidence_urls"]) == \
         (4.0, "2021-08", ["https://ovd.info/x"])
     assert [c["statements"] for c in cli.json("claim", "list")] == [2, 0, 0, 1]

@@ -96,6 +96,7 @@ def test_seed_conflicts_side_by_side(cli, database):
     assert relation["sides"][1][0]["reported_in"] == [
         {"hop_id": relation["sides"][1][0]["reported_in"][0]["hop_id"], "document_id": ids["d_mt"],
          "document": "Russia protests to U.S. Embassy", "outlet": "The Moscow Times", "date": "2021-01-25",
+         "date_precision": "day", "date_approximate": False,
          "url": "https://www.themoscowtimes.com/2021/01/25/russia-protests-us-embassy", "cue": "told AFP",
          "via": "AFP", "primary": False, "chain": relation["sides"][1][0]["reported_in"][0]["chain"]}]
     assert not relation["suggested"]

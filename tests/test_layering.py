@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "claimtrack"
-BASE_MODULES = {"models", "db", "dates", "normalize", "vocab", "errors", "migrate", "display", "outfiles"}
+BASE_MODULES = {"models", "db", "dates", "normalize", "vocab", "errors", "migrate", "display", "outfiles",
+                "viewjson"}
 MIDDLE = {"services", "queries", "checks", "formats", "reports", "extract"}
 
 

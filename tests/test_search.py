@@ -123,7 +123,8 @@ def test_cli_search_json(cli, seeded, snapshot):
     hits = cli.json("search", "Peskov interference", "--stance", "asserts")
     assert hits[0]["statement_id"] == seeded["st1"]
     assert set(hits[0]) == {"kind", "score", "matched", "claim_id", "claim", "statement_id", "speaker_id", "speaker",
-                            "stance", "quote", "said", "status", "outlets", "document_ids", "actor_id", "name"}
+                            "stance", "quote", "said", "status", "outlets", "document_ids", "actor_id", "name",
+                            "said_precision", "said_approximate"}
     assert hits[0]["outlets"] == ["CBS News"] and hits[0]["said"] == "2021-01-25"
     assert cli.json("search", "embassy", "--speaker", "dmitry peskov", "--outlet", "CBS News", "--since", "2021-01",
                     "--until", "2021-01-31", "--verdict", "false", "--limit", "5")[0]["statement_id"] == seeded["st1"]

@@ -44,14 +44,16 @@ def _default(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    """The documented JSON form: UTF-8, two-space indent, dates in ISO form.
+    """The documented JSON form: UTF-8, two-space indent, dates in ISO form, partial dates with
+    their precision (claimtrack.viewjson).
 
     Strings are the stored text exactly; the few characters that would act on a terminal if the
     JSON is simply printed (C1 controls, bidi overrides and isolates; json already escapes C0)
     are written with JSON's own `\\uXXXX` escape, so every parser still reads the exact text."""
     from claimtrack.display import CONTROL_RE
+    from claimtrack.viewjson import json_ready
 
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    text = json.dumps(json_ready(data), ensure_ascii=False, indent=2, default=_default)
     return CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if not text.isascii() else text
 
 

@@ -51,10 +51,13 @@ def _default(value: Any) -> Any:
 
 
 class ExactJSON(JSONResponse):
-    """The documented JSON form: the stored text exactly (UTF-8), dates in ISO form."""
+    """The documented JSON form: the stored text exactly (UTF-8), dates in ISO form, partial dates
+    with their precision (claimtrack.viewjson)."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, indent=2, default=_default).encode("utf-8")
+        from claimtrack.viewjson import json_ready
+
+        return json.dumps(json_ready(content), ensure_ascii=False, indent=2, default=_default).encode("utf-8")
 
 
 def wants_json(request: Request) -> bool:

@@ -17,6 +17,7 @@ date form.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from datetime import date, datetime
 from enum import Enum
@@ -38,6 +39,18 @@ def precision_of(text: str) -> tuple[str, bool] | None:
         return None
     body = text[len(match.group(1)):]
     return _PRECISION[body.count("-")], bool(match.group(1))
+
+
+def dumps(value: Any, default: Any = None) -> str:
+    """The view as JSON text (UTF-8 kept, two-space indent); NaN or Infinity, which JSON cannot
+    carry, is an InvalidInput rather than invalid JSON."""
+    try:
+        return json.dumps(json_ready(value), ensure_ascii=False, indent=2, default=default, allow_nan=False)
+    except ValueError:
+        from claimtrack.errors import InvalidInput
+
+        raise InvalidInput("this view holds NaN or Infinity, which JSON cannot carry; correct the figure "
+                           "(claimtrack … edit) and try again") from None
 
 
 def json_ready(value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date, datetime
 from enum import Enum
@@ -51,9 +50,9 @@ def to_json(data: Any) -> str:
     JSON is simply printed (C1 controls, bidi overrides and isolates; json already escapes C0)
     are written with JSON's own `\\uXXXX` escape, so every parser still reads the exact text."""
     from claimtrack.display import CONTROL_RE
-    from claimtrack.viewjson import json_ready
+    from claimtrack.viewjson import dumps
 
-    text = json.dumps(json_ready(data), ensure_ascii=False, indent=2, default=_default)
+    text = dumps(data, default=_default)
     return CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if not text.isascii() else text
 
 

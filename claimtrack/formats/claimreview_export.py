@@ -8,6 +8,11 @@ the claim, as a CreativeWork with url, name, datePublished, author and publisher
 and `firstAppearance` (the primary source, else the earliest dated document; never an undated
 repost, and absent when nothing is dated).
 
+A ClaimReview asserts a rating, and the format has no way to say "withdrawn": so a retracted
+or deprecated verdict, and every verdict on a retired or merged claim, is left out (with a
+count); the appearances and the claim's author come from live records only (a retired
+statement, hop or document is no appearance of the claim). The native export keeps them all.
+
 A verdict without a review URL is refused by ClaimReview consumers and by claimtrack's own
 importer, so it is left out with a count, or, with `include_incomplete`, written with its key
 as `identifier` instead of `url` (which the importer accepts). Export → import → export is
@@ -27,10 +32,11 @@ WARN_EACH = 5
 
 def export_claimreview(session: Any, stream: TextIO, **options: Any) -> None:
     """A JSON array of ClaimReview objects, one per verdict (see the module docstring)."""
-    from sqlalchemy import select
+    from sqlalchemy import func, or_, select
 
     from claimtrack.dates import PartialDate
-    from claimtrack.models import Verdict
+    from claimtrack.models import Claim, Verdict
+    from claimtrack.queries.live import live_claim
 
     warn: Callable[[str], None] = options.get("warn") or (lambda message: None)
     include_incomplete = bool(options.get("include_incomplete"))
@@ -40,6 +46,10 @@ def export_claimreview(session: Any, stream: TextIO, **options: Any) -> None:
 
         ids = [get_claim(session, ref).id for ref in options["claims"]]
         query = query.where(Verdict.claim_id.in_(ids))
+    retired = session.scalar(select(func.count()).select_from(
+        query.join(Claim, Claim.id == Verdict.claim_id)
+        .where(or_(Verdict.status != "normal", ~live_claim())).order_by(None).subquery())) or 0
+    query = query.join(Claim, Claim.id == Verdict.claim_id).where(Verdict.status == "normal", live_claim())
     stream.write("[")
     first = True
     left_out = 0
@@ -81,16 +91,29 @@ def export_claimreview(session: Any, stream: TextIO, **options: Any) -> None:
         if claim.id not in items:
             items[claim.id] = _item(session, claim)
         review["itemReviewed"] = items[claim.id]
-        stream.write(("\n" if first else ",\n") + json.dumps(review, ensure_ascii=False))
+        stream.write(("\n" if first else ",\n") + _dumps(review, verdict))
         first = False
     stream.write("\n]\n")
     if len(long_claims) > WARN_EACH:
         warn(f"{len(long_claims) - WARN_EACH} more claims have a claimReviewed longer than {GOOGLE_MAX_CLAIM} "
              f"characters ({len(long_claims)} in all)")
+    if retired:
+        warn(f"{retired} retracted or deprecated verdict{'s' if retired != 1 else ''} (or verdicts on a retired "
+             "or merged claim) left out: a ClaimReview cannot say it was withdrawn; the native export keeps them")
     if left_out:
         warn(f"{left_out} verdict{'s' if left_out != 1 else ''} without a review URL left out "
              "(ClaimReview requires the review's url); --include-incomplete writes them with their key "
              "as identifier, which claimtrack can import back")
+
+
+def _dumps(review: dict[str, Any], verdict: Any) -> str:
+    try:
+        return json.dumps(review, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN or Infinity stored before imports refused them: never write bad JSON
+        from claimtrack.errors import InvalidInput
+
+        raise InvalidInput(f"verdict {verdict.key or verdict.id} holds NaN or Infinity, which JSON cannot carry; "
+                           "correct the figure (claimtrack verdict edit …) and export again") from None
 
 
 def _date(value: Any) -> str:
@@ -102,6 +125,7 @@ def _item(session: Any, claim: Any) -> dict[str, Any]:
     from sqlalchemy import select
 
     from claimtrack.models import Document, Hop, Statement
+    from claimtrack.queries.live import live_hop
 
     item: dict[str, Any] = {"@type": "Claim"}
     statements = sorted((s for s in claim.statements if s.status == "normal"), key=lambda s: s.id)
@@ -114,7 +138,7 @@ def _item(session: Any, claim: Any) -> dict[str, Any]:
     rows = session.execute(
         select(Document, Hop.is_primary)
         .join(Hop, Hop.document_id == Document.id).join(Statement, Statement.id == Hop.statement_id)
-        .where(Statement.claim_id == claim.id)
+        .where(Statement.claim_id == claim.id, live_hop())
     ).all()
     works: dict[int, dict[str, Any]] = {}
     primaries: set[int] = set()

@@ -8,6 +8,12 @@ database → export gives the same file. Dates are partial dates (`2021-01`, `~2
 are written without a trailing `.0`. What a flat sheet cannot hold stays out: chains deeper than
 the intermediary (`via`), nested statements, relations, quantities, evidence links.
 
+Retired records: statements and verdicts have `status` and `status_reason` columns, so a
+retracted one stays in the sheet, marked. Claims, documents and hops have no such column, so
+what the sheet cannot mark stays out: a retracted, deprecated or merged claim (with its rows),
+and a retracted hop or a retired or merged document (the statement keeps its other rows, or a
+row without document). The native export keeps them all.
+
 `bom=True` starts the file with a UTF-8 byte order mark, so Excel opens it as UTF-8.
 """
 
@@ -45,8 +51,9 @@ def rows(session: Any, claims: list[str] | None = None) -> Iterator[dict[str, st
     from sqlalchemy.orm import selectinload
 
     from claimtrack.models import Actor, Claim, Hop, Statement, Verdict
+    from claimtrack.queries.live import live_claim
 
-    query = select(Claim).order_by(Claim.id).options(
+    query = select(Claim).where(live_claim()).order_by(Claim.id).options(
         selectinload(Claim.statements).selectinload(Statement.hops).selectinload(Hop.document),
         selectinload(Claim.statements).selectinload(Statement.speaker).selectinload(Actor.affiliations),
         selectinload(Claim.verdicts).selectinload(Verdict.reviewer),
@@ -61,7 +68,7 @@ def rows(session: Any, claims: list[str] | None = None) -> Iterator[dict[str, st
             yield base
         for statement in sorted(claim.statements, key=lambda s: s.id):
             row = {**base, **_statement(statement)}
-            hops = sorted(statement.hops, key=lambda h: (h.document_id, h.id))
+            hops = sorted((h for h in statement.hops if _shown(h)), key=lambda h: (h.document_id, h.id))
             if not hops:
                 yield row
             for hop in hops:
@@ -85,6 +92,12 @@ def _statement(statement: Any) -> dict[str, str]:
         "said": _date(statement.said_on, statement.said_precision, statement.said_approx),
         "status": statement.status, "status_reason": statement.status_reason or "",
     }
+
+
+def _shown(hop: Any) -> bool:
+    """A hop the sheet can show: neither it nor its document retired or merged (no column says so)."""
+    document = hop.document
+    return hop.status == "normal" and document.status == "normal" and document.merged_into_id is None
 
 
 def _hop(hop: Any) -> dict[str, str]:

@@ -15,6 +15,11 @@ The mapping (see docs/chains-and-audit.md, "PROV mapping"):
   `prov:hadPrimarySource` the primary hop its chain ends at, `prov:wasInfluencedBy` the
   intermediary actor, and `prov:wasAttributedTo` the speaker.
 
+Retired records stay in the graph, marked (a provenance graph keeps what was withdrawn, and
+removing a retracted hop would cut the chains that relied on it): a retracted or deprecated
+document, hop or statement carries `ct:status` and `ct:statusReason`, a merged document
+`ct:mergedInto` its survivor, and a statement about a retired or merged claim `ct:claimStatus`.
+
 Identifiers are URNs holding the database's own UUID (made once, when its schema was created:
 table database_identity) and the row id: `urn:claimtrack:<uuid>:document:12`,
 `urn:claimtrack:<uuid>:hop:7`, …; so an export is stable for one database, and exports of two
@@ -159,6 +164,43 @@ def hop_node(ids: Ids, row: _HopRow, primary_hop: int | None) -> dict[str, Any]:
     })
 
 
+def _marks(session: Session, ids: Ids, kind: str, idents: list[int]) -> dict[int, dict[str, Any]]:
+    """ct:status / ct:statusReason (and ct:mergedInto, ct:claimStatus) of the retired records
+    among `idents`: few, so one query per batch finds them."""
+    from sqlalchemy import or_
+
+    from claimtrack.models import Claim, Document, Hop, Statement
+
+    marks: dict[int, dict[str, Any]] = {}
+    if not idents:
+        return marks
+    model: Any = {"document": Document, "hop": Hop, "statement": Statement}[kind]
+    columns = [model.id, model.status, model.status_reason]
+    retired = model.status != "normal"
+    if kind == "document":
+        columns.append(Document.merged_into_id)
+        retired = or_(retired, Document.merged_into_id.is_not(None))
+    query = select(*columns).where(model.id.in_(idents))
+    if kind == "statement":
+        query = (select(*columns, Claim.status.label("claim_status"), Claim.merged_into_id)
+                 .join(Claim, Claim.id == Statement.claim_id).where(Statement.id.in_(idents)))
+        retired = or_(retired, Claim.status != "normal", Claim.merged_into_id.is_not(None))
+    for row in session.execute(query.where(retired)):
+        mark: dict[str, Any] = {}
+        if row.status != "normal":
+            mark.update({"ct:status": row.status, "ct:statusReason": row.status_reason})
+        if kind == "document" and row.merged_into_id is not None:
+            mark["ct:mergedInto"] = ids.ref("document", row.merged_into_id)
+        if kind == "statement" and (row.claim_status != "normal" or row.merged_into_id is not None):
+            mark["ct:claimStatus"] = "merged" if row.merged_into_id is not None else row.claim_status
+        marks[row.id] = _clean(mark)
+    return marks
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+
+
 def _scope_hops(session: Session, claims: list[str | int] | None, document: str | int | None) -> list[int] | None:
     """The hops of the chosen claims and/or document; None when nothing was chosen (everything)."""
     from claimtrack.models import Hop, Statement
@@ -230,10 +272,13 @@ def build_graph(session: Session, *, claims: list[str | int] | None = None,
                 doc_primary.setdefault(row.document.id, set()).add(end.document.id)
             statement_ids.add(row.statement.id)
             actor_ids.update(a.id for a in (row.via_actor, row.document.outlet) if a is not None)
+        doc_marks = _marks(session, ids, "document", list(documents))
+        hop_marks = _marks(session, ids, "hop", batch)
         for doc in sorted(documents.values(), key=lambda d: d.id):
-            yield document_node(ids, doc, doc_derived.get(doc.id, set()), doc_primary.get(doc.id, set()))
+            yield {**document_node(ids, doc, doc_derived.get(doc.id, set()), doc_primary.get(doc.id, set())),
+                   **doc_marks.get(doc.id, {})}
         for hop_id in sorted(batch):
-            yield hop_node(ids, rows[hop_id], primary_of[hop_id])
+            yield {**hop_node(ids, rows[hop_id], primary_of[hop_id]), **hop_marks.get(hop_id, {})}
 
     if chosen is None:
         statement_ids = set(session.scalars(select(Statement.id)))  # statements not yet reported anywhere too
@@ -247,11 +292,13 @@ def build_graph(session: Session, *, claims: list[str | int] | None = None,
     for start in range(0, len(ordered), BATCH):
         chunk = ordered[start:start + BATCH]
         refs = load_statements(session, chunk + [c for sid in chunk for c in children.get(sid, [])])
+        statement_marks = _marks(session, ids, "statement", chunk)
         for sid in chunk:
             ref = refs[sid]
             if ref.speaker is not None:
                 actor_ids.add(ref.speaker.id)
-            yield statement_node(ids, ref, [refs[c] for c in sorted(children.get(sid, []))])
+            yield {**statement_node(ids, ref, [refs[c] for c in sorted(children.get(sid, []))]),
+                   **statement_marks.get(sid, {})}
             if ref.speaker is None and ref.speaker_descriptor:
                 yield anonymous_node(ids, ref)
 
@@ -277,11 +324,11 @@ def export_prov(session: Session, stream: TextIO, **options: Any) -> None:
         claims.append(options["claim"])
     graph = build_graph(session, claims=claims or None, document=options.get("document"))
     stream.write('{\n  "@context": ')
-    stream.write(json.dumps(CONTEXT, ensure_ascii=False))
+    stream.write(json.dumps(CONTEXT, ensure_ascii=False, allow_nan=False))
     stream.write(',\n  "@graph": [')
     first = True
     for node in graph:
         stream.write("\n    " if first else ",\n    ")
-        stream.write(json.dumps(node, ensure_ascii=False, sort_keys=True))
+        stream.write(_dumps(node))
         first = False
     stream.write("\n  ]\n}\n")

@@ -29,7 +29,8 @@ install()
 
 def canonical_json(value: Any) -> str:
     """One spelling per value: sorted keys, no spaces, UTF-8 kept, dates in ISO form."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default,
+                      allow_nan=False)
 
 
 def _json_default(value: Any) -> Any:

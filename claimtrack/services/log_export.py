@@ -30,7 +30,7 @@ def export_events(session: Session, out: TextIO) -> int:
     for event in session.execute(select(Event).order_by(Event.id).execution_options(yield_per=1000)).scalars():
         line = {column: getattr(event, column) for column in COLUMNS}
         line["occurred_at"] = format_timestamp(event.occurred_at)
-        out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n")
         count += 1
     return count
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
-import json
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -55,9 +54,9 @@ class ExactJSON(JSONResponse):
     with their precision (claimtrack.viewjson)."""
 
     def render(self, content: Any) -> bytes:
-        from claimtrack.viewjson import json_ready
+        from claimtrack.viewjson import dumps
 
-        return json.dumps(json_ready(content), ensure_ascii=False, indent=2, default=_default).encode("utf-8")
+        return dumps(content, default=_default).encode("utf-8")
 
 
 def wants_json(request: Request) -> bool:

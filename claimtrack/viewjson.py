@@ -23,6 +23,9 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from claimtrack.dates import PartialDate
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 #: keys under which the views give partial dates
 DATE_KEYS = frozenset({
     "said", "published", "reviewed", "start", "end", "date", "first_published", "last_published",
@@ -55,28 +58,32 @@ def dumps(value: Any, default: Any = None) -> str:
 
 def json_ready(value: Any) -> Any:
     """`value` as plain JSON values, with the precision keys beside every partial date."""
-    from claimtrack.dates import PartialDate
-
-    if value is None or isinstance(value, (str, int, float, bool)):
+    kind = type(value)
+    if kind in _SCALARS:
         return value
-    if isinstance(value, dict):
+    if kind is dict or isinstance(value, dict):
         out: dict[Any, Any] = {}
         for key, item in value.items():
-            if isinstance(item, PartialDate):
-                item = str(item)
-            out[key] = json_ready(item)
+            if type(item) not in _SCALARS:
+                if isinstance(item, PartialDate):
+                    item = str(item)
+                else:
+                    item = json_ready(item)
+            out[key] = item
             if key in DATE_KEYS and f"{key}_precision" not in value:
                 if item is None:  # not known: the keys are there all the same (a stable shape)
                     out[f"{key}_precision"] = out[f"{key}_approximate"] = None
-                elif isinstance(item, str):
+                elif type(item) is str:
                     found = precision_of(item)
                     if found is not None:
                         out[f"{key}_precision"], out[f"{key}_approximate"] = found
         return out
     if isinstance(value, (list, tuple)):
-        return [json_ready(item) for item in value]
+        return [item if type(item) in _SCALARS else json_ready(item) for item in value]
     if isinstance(value, PartialDate):
         return str(value)
+    if isinstance(value, (str, int, float)):  # subclasses (StrEnum values are str as well)
+        return value.value if isinstance(value, Enum) else value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Enum):

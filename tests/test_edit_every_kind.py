@@ -101,3 +101,17 @@ def test_unknown_field_is_refused_by_the_service(database):
         s.flush()
         with pytest.raises(InvalidInput, match="unknown field 'colour' for a actor; expected one of: name, kind"):
             edit_object(s, "actor", actor, {"colour": "red"}, expect_version=1)
+
+
+def test_edited_dates_read_numeric_dates_in_the_configured_order(cli, monkeypatch):
+    """Every date option of `edit` parses as its check reads it ($CLAIMTRACK_DATE_ORDER): the
+    affiliation's --start and the verdict's --reviewed once parsed without it (exit 1, ambiguous)."""
+    _setup(cli)
+    cli.ok("verdict", "add", "1", "--label", "false")
+    monkeypatch.setenv("CLAIMTRACK_DATE_ORDER", "DMY")
+    cli.ok("actor", "edit-affiliation", "1", "--expect-version", "1", "--start", "03/04/2015")
+    cli.ok("verdict", "edit", "1", "--expect-version", "1", "--reviewed", "03/04/2021")
+    cli.ok("statement", "edit", "1", "--expect-version", "1", "--said", "03/04/2021")
+    assert cli.json("actor", "show", "Maria Zakharova")["affiliations"][0]["start"] == "2015-04-03"
+    assert cli.json("history", "verdict", "1")["events"][-1]["after"]["reviewed_on"] == "2021-04-03"
+    assert cli.json("statement", "show", "1")["said"] == "2021-04-03"

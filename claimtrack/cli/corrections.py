@@ -1,9 +1,9 @@
-"""Retire records with a reason (`claim|document|hop|verdict retract`, `actor unaffiliate`) and
-withdraw claim relations (`claim unlink`).
+"""Retire records with a reason (`claim|document|hop|verdict retract`, `actor unaffiliate`),
+withdraw claim relations (`claim unlink`), merge duplicates (`claim|document merge|unmerge`).
 
 Nothing is deleted: a retired record stays visible, marked, and leaves every count and conflict
-(docs/concepts.md, "Corrections"). The commands attach to groups other modules own, as
-claimtrack.cli.edit does.
+(docs/concepts.md, "Corrections"). One table row a kind (RETRACTS, MERGES); the commands attach
+to groups other modules own, as claimtrack.cli.edit does.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from claimtrack.cli.context import write_session
+from claimtrack.cli.kinds import KINDS, attach, command, ref_argument, resolve
 from claimtrack.cli.usage import vocab_option
 
 ReasonOption = Annotated[
@@ -23,68 +24,35 @@ DeprecateOption = Annotated[
 ]
 
 
+#: kind -> (command name, help) of the commands that retire a record of that kind
+RETRACTS = {
+    "claim": ("retract", """Withdraw a wrongly logged claim (a typo, a duplicate); it stays visible, marked, and leaves
+              every count and conflict."""),
+    "document": ("retract", "Withdraw a wrongly logged document; it stays visible, marked, and leaves every count."),
+    "hop": ("retract", "Withdraw a wrongly logged hop (the document does not report that statement)."),
+    "verdict": ("retract", "Withdraw a wrongly logged verdict; it stays in the claim's history, out of conflicts."),
+    "affiliation": ("unaffiliate", "Withdraw a wrongly recorded role (an affiliation); it stays in the actor's history."),
+}
+
+
 def _retire(ctx: typer.Context, kind: str, ref: str, reason: str | None, deprecate: bool) -> None:
     from claimtrack.cli.objects import say
-    from claimtrack.queries.lookup import get_by_ref
-    from claimtrack.services.corrections import RETIRABLE, retire
+    from claimtrack.services.corrections import retire
 
     with write_session(ctx) as session:
-        obj = retire(session, get_by_ref(session, RETIRABLE[kind], ref), reason,
-                     status="deprecated" if deprecate else "retracted")
+        obj = retire(session, resolve(session, kind, ref), reason, status="deprecated" if deprecate else "retracted")
         text = f"{kind.capitalize()} {obj.id} is now {obj.status}: {obj.status_reason}"
     say(text)
 
 
-def claim_retract(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="The claim's id or key.", show_default=False)],
-    reason: ReasonOption = None,
-    deprecate: DeprecateOption = False,
-) -> None:
-    """Withdraw a wrongly logged claim (a typo, a duplicate); it stays visible, marked, and leaves
-    every count and conflict."""
-    _retire(ctx, "claim", ref, reason, deprecate)
+def _retract_command(kind: str) -> Any:
+    name, doc = RETRACTS[kind]
 
+    def run(ctx: typer.Context, ref: str, reason: str | None, deprecate: bool) -> None:
+        _retire(ctx, kind, ref, reason, deprecate)
 
-def document_retract(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="The document's id or key.", show_default=False)],
-    reason: ReasonOption = None,
-    deprecate: DeprecateOption = False,
-) -> None:
-    """Withdraw a wrongly logged document; it stays visible, marked, and leaves every count."""
-    _retire(ctx, "document", ref, reason, deprecate)
-
-
-def hop_retract(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="The hop's id or key.", show_default=False)],
-    reason: ReasonOption = None,
-    deprecate: DeprecateOption = False,
-) -> None:
-    """Withdraw a wrongly logged hop (the document does not report that statement)."""
-    _retire(ctx, "hop", ref, reason, deprecate)
-
-
-def verdict_retract(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="The verdict's id or key.", show_default=False)],
-    reason: ReasonOption = None,
-    deprecate: DeprecateOption = False,
-) -> None:
-    """Withdraw a wrongly logged verdict; it stays in the claim's history, out of conflicts."""
-    _retire(ctx, "verdict", ref, reason, deprecate)
-
-
-def actor_unaffiliate(
-    ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="The affiliation's id (`actor show` lists them).",
-                                       show_default=False)],
-    reason: ReasonOption = None,
-    deprecate: DeprecateOption = False,
-) -> None:
-    """Withdraw a wrongly recorded role (an affiliation); it stays in the actor's history."""
-    _retire(ctx, "affiliation", ref, reason, deprecate)
+    return command(f"{kind}-{name}", doc, run, {"ref": ref_argument(kind), "reason": (ReasonOption, None),
+                                                "deprecate": (DeprecateOption, False)})
 
 
 def claim_unlink(
@@ -110,31 +78,37 @@ def claim_unlink(
     say("\n".join(lines))
 
 
+#: kind -> (what its merge moves, `merge` help, `unmerge` help)
+MERGES = {
+    "claim": ("statements, verdicts and relations",
+              """Merge a duplicate claim into another: its statements (and their hops), verdicts and relations
+              move; the duplicate is kept, pointing at the survivor (`claim unmerge` undoes it).""",
+              "Undo a claim merge: what moved moves back."),
+    "document": ("hops",
+                 """Merge a duplicate document into another: its hops move; the duplicate is kept, pointing at
+                 the survivor (`document unmerge` undoes it).""",
+                 "Undo a document merge: the hops that moved move back."),
+}
+
+
 def _merge(ctx: typer.Context, kind: str, keep: str, duplicate: str) -> None:
     from claimtrack.cli.objects import say
-    from claimtrack.models import Claim, Document
-    from claimtrack.queries.lookup import get_by_ref
     from claimtrack.services.merges import merge_claims, merge_documents
 
-    model: Any = Claim if kind == "claim" else Document
     with write_session(ctx) as session:
-        survivor, loser = get_by_ref(session, model, keep), get_by_ref(session, model, duplicate)
+        survivor, loser = resolve(session, kind, keep), resolve(session, kind, duplicate)
         survivor_id, loser_id = survivor.id, loser.id
         (merge_claims if kind == "claim" else merge_documents)(session, survivor, loser)
-    what = "statements, verdicts and relations" if kind == "claim" else "hops"
-    say(f"Merged {kind} {loser_id} into {kind} {survivor_id}: its {what} now count as {kind} {survivor_id}'s; "
-        f"undo with `claimtrack {kind} unmerge {loser_id}`")
+    say(f"Merged {kind} {loser_id} into {kind} {survivor_id}: its {MERGES[kind][0]} now count as "
+        f"{kind} {survivor_id}'s; undo with `claimtrack {kind} unmerge {loser_id}`")
 
 
 def _unmerge(ctx: typer.Context, kind: str, duplicate: str) -> None:
     from claimtrack.cli.objects import say
-    from claimtrack.models import Claim, Document
-    from claimtrack.queries.lookup import get_by_ref
     from claimtrack.services.merges import unmerge
 
-    model: Any = Claim if kind == "claim" else Document
     with write_session(ctx) as session:
-        obj = unmerge(session, get_by_ref(session, model, duplicate))
+        obj = unmerge(session, resolve(session, kind, duplicate))
         obj_id = obj.id
     say(f"{kind.capitalize()} {obj_id} stands on its own again; what the merge moved is back")
 
@@ -143,43 +117,25 @@ KeepArg = Annotated[str, typer.Argument(help="The one to keep (id or key).", sho
 DuplicateArg = Annotated[str, typer.Argument(help="The duplicate (id or key).", show_default=False)]
 
 
-def claim_merge(ctx: typer.Context, keep: KeepArg, duplicate: DuplicateArg) -> None:
-    """Merge a duplicate claim into another: its statements (and their hops), verdicts and relations
-    move; the duplicate is kept, pointing at the survivor (`claim unmerge` undoes it)."""
-    _merge(ctx, "claim", keep, duplicate)
+def _merge_commands(kind: str) -> tuple[Any, Any]:
+    _what, merge_doc, unmerge_doc = MERGES[kind]
 
+    def merge(ctx: typer.Context, keep: str, duplicate: str) -> None:
+        _merge(ctx, kind, keep, duplicate)
 
-def claim_unmerge(ctx: typer.Context, duplicate: DuplicateArg) -> None:
-    """Undo a claim merge: what moved moves back."""
-    _unmerge(ctx, "claim", duplicate)
+    def unmerge(ctx: typer.Context, duplicate: str) -> None:
+        _unmerge(ctx, kind, duplicate)
 
-
-def document_merge(ctx: typer.Context, keep: KeepArg, duplicate: DuplicateArg) -> None:
-    """Merge a duplicate document into another: its hops move; the duplicate is kept, pointing at
-    the survivor (`document unmerge` undoes it)."""
-    _merge(ctx, "document", keep, duplicate)
-
-
-def document_unmerge(ctx: typer.Context, duplicate: DuplicateArg) -> None:
-    """Undo a document merge: the hops that moved move back."""
-    _unmerge(ctx, "document", duplicate)
-
-
-def _attach(module_name: str, group_name: str, name: str, command: Any) -> None:
-    from claimtrack.cli.edit import _attach as attach
-
-    attach(module_name, group_name, command, name=name)
+    return (command(f"{kind}-merge", merge_doc, merge, {"keep": KeepArg, "duplicate": DuplicateArg}),
+            command(f"{kind}-unmerge", unmerge_doc, unmerge, {"duplicate": DuplicateArg}))
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the retire and unlink commands to their groups."""
-    _attach("claimtrack.cli.claim", "claim_app", "retract", claim_retract)
-    _attach("claimtrack.cli.claim", "claim_app", "unlink", claim_unlink)
-    _attach("claimtrack.cli.document", "document_app", "retract", document_retract)
-    _attach("claimtrack.cli.hop", "hop_app", "retract", hop_retract)
-    _attach("claimtrack.cli.verdict", "verdict_app", "retract", verdict_retract)
-    _attach("claimtrack.cli.actor", "actor_app", "unaffiliate", actor_unaffiliate)
-    _attach("claimtrack.cli.claim", "claim_app", "merge", claim_merge)
-    _attach("claimtrack.cli.claim", "claim_app", "unmerge", claim_unmerge)
-    _attach("claimtrack.cli.document", "document_app", "merge", document_merge)
-    _attach("claimtrack.cli.document", "document_app", "unmerge", document_unmerge)
+    """Attach the retire, unlink and merge commands to their groups."""
+    for kind, (name, _doc) in RETRACTS.items():
+        attach(KINDS[kind][0], name, _retract_command(kind))
+    attach("claim", "unlink", claim_unlink)
+    for kind in MERGES:
+        merge, unmerge = _merge_commands(kind)
+        attach(kind, "merge", merge)
+        attach(kind, "unmerge", unmerge)

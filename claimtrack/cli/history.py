@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from claimtrack.cli.context import read_session
+from claimtrack.cli.kinds import command
 
 if TYPE_CHECKING:
     from claimtrack.queries.history import EventRow
@@ -97,52 +98,28 @@ def _history(ctx: typer.Context, kind: str, ref: str, as_json: bool) -> None:
     _render(rows, f"history of {kind} {object_id}" + (f" (version {version})" if version is not None else ""))
 
 
-@history_app.command("claim")
-def history_claim(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
-    """Every change to a claim (and the links made to or from it), oldest first."""
-    _history(ctx, "claim", ref, as_json)
+#: kind -> the help of `history KIND`
+HISTORY = {
+    "claim": "Every change to a claim (and the links made to or from it), oldest first.",
+    "statement": "Every change to a statement, oldest first.",
+    "actor": "Every change to an actor (including merges), oldest first.",
+    "verdict": "Every change to a verdict, oldest first.",
+    "document": "Every change to a document (edits, retraction, merges), oldest first.",
+    "hop": "Every change to a hop, oldest first.",
+    "affiliation": "Every change to an affiliation (an actor's role), oldest first.",
+    "relation": "Every change to a claim relation (confirmed, rejected, withdrawn, edited), oldest first.",
+}
 
 
-@history_app.command("statement")
-def history_statement(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
-    """Every change to a statement, oldest first."""
-    _history(ctx, "statement", ref, as_json)
+def _history_command(kind: str) -> Any:
+    def run(ctx: typer.Context, ref: str, as_json: bool) -> None:
+        _history(ctx, kind, ref, as_json)
+
+    return command(f"history-{kind}", HISTORY[kind], run, {"ref": RefArgument, "as_json": (JsonOption, False)})
 
 
-@history_app.command("actor")
-def history_actor(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
-    """Every change to an actor (including merges), oldest first."""
-    _history(ctx, "actor", ref, as_json)
-
-
-@history_app.command("verdict")
-def history_verdict(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
-    """Every change to a verdict, oldest first."""
-    _history(ctx, "verdict", ref, as_json)
-
-
-@history_app.command("document")
-def history_document(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
-    """Every change to a document (edits, retraction, merges), oldest first."""
-    _history(ctx, "document", ref, as_json)
-
-
-@history_app.command("hop")
-def history_hop(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
-    """Every change to a hop, oldest first."""
-    _history(ctx, "hop", ref, as_json)
-
-
-@history_app.command("affiliation")
-def history_affiliation(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
-    """Every change to an affiliation (an actor's role), oldest first."""
-    _history(ctx, "affiliation", ref, as_json)
-
-
-@history_app.command("relation")
-def history_relation(ctx: typer.Context, ref: RefArgument, as_json: JsonOption = False) -> None:
-    """Every change to a claim relation (confirmed, rejected, withdrawn, edited), oldest first."""
-    _history(ctx, "relation", ref, as_json)
+for _kind in HISTORY:
+    history_app.command(_kind)(_history_command(_kind))
 
 
 def _parse_since(value: str | None) -> datetime | None:

@@ -22,8 +22,11 @@ from claimtrack.models import (
 
 T = TypeVar("T", bound=Base)
 
-_NAMES = {Actor: "actor", Claim: "claim", Document: "document", Statement: "statement", Hop: "hop", Verdict: "verdict",
-          Affiliation: "affiliation", ClaimRelation: "relation"}
+#: every kind of record a user names by id or key, with its model
+MODELS: dict[str, type[Base]] = {"claim": Claim, "statement": Statement, "actor": Actor, "verdict": Verdict,
+                                 "document": Document, "hop": Hop, "affiliation": Affiliation,
+                                 "relation": ClaimRelation}
+_NAMES: dict[type[Base], str] = {model: kind for kind, model in MODELS.items()}
 
 
 def get_by_ref(session: Session, model: type[T], ref: str | int) -> T:

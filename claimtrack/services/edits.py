@@ -311,11 +311,14 @@ def editable_fields(kind: str) -> list[str]:
 
 
 def edit_object(session: Session, kind: str, obj: Any, given: dict[str, Any], *, expect_version: int) -> bool:
-    """Change the given fields of a statement, document, hop, actor, affiliation or relation.
+    """Change the given fields of a record of any kind (a claim or verdict through edit_claim /
+    edit_verdict).
 
     Only the fields given change; a stale `expect_version` or an unknown field is refused before
     anything is written. True when something changed (an `update` event records before/after).
     """
+    if kind in ("claim", "verdict"):
+        return (edit_claim if kind == "claim" else edit_verdict)(session, obj, expect_version=expect_version, **given)
     specs = _specs()
     if kind not in specs:
         raise InvalidInput(f"unknown kind {kind!r}; expected one of: {', '.join(specs)}")

@@ -14,24 +14,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from claimtrack.models import (
-    Actor,
-    Affiliation,
-    Base,
-    Claim,
-    ClaimRelation,
-    Document,
-    Event,
-    Hop,
-    Statement,
-    Verdict,
-)
-from claimtrack.queries.lookup import get_by_ref
-
-#: object kinds `history` accepts, with their model
-HISTORY_KINDS: dict[str, type[Base]] = {"claim": Claim, "statement": Statement, "actor": Actor, "verdict": Verdict,
-                                        "document": Document, "hop": Hop, "affiliation": Affiliation,
-                                        "relation": ClaimRelation}
+from claimtrack.models import Base, ClaimRelation, Event
+from claimtrack.queries.lookup import MODELS, get_by_ref
 
 #: the object_type events record for a kind, where the two differ
 _EVENT_TYPES = {"relation": "claim_relation"}
@@ -162,8 +146,7 @@ def object_history(session: Session, kind: str, ref: str) -> tuple[Base, list[Ev
     event's id ranges), for a claim the links made to or from it, and for an actor merged into
     another the merge.
     """
-    model = HISTORY_KINDS[kind]
-    obj = get_by_ref(session, model, ref)
+    obj = get_by_ref(session, MODELS[kind], ref)
     object_id: int = obj.id  # type: ignore[attr-defined]
     event_type = _EVENT_TYPES.get(kind, kind)
     conditions = [and_(Event.object_type == event_type, Event.object_id == object_id)]

@@ -17,29 +17,9 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from claimtrack.errors import InvalidInput, NotFound
-from claimtrack.models import (
-    Affiliation,
-    Base,
-    Claim,
-    ClaimRelation,
-    Document,
-    Hop,
-    Statement,
-    Verdict,
-    utcnow,
-)
+from claimtrack.models import Base, Claim, ClaimRelation, utcnow
 from claimtrack.services.events import object_type_of, record_event, snapshot
 from claimtrack.vocab import RelationStatus, RelationType, StatementStatus, parse_choice
-
-#: the record kinds that carry status + status_reason, by the name a user calls them
-RETIRABLE: dict[str, type[Base]] = {
-    "claim": Claim,
-    "statement": Statement,
-    "document": Document,
-    "hop": Hop,
-    "verdict": Verdict,
-    "affiliation": Affiliation,
-}
 
 RETIRED = (StatementStatus.RETRACTED.value, StatementStatus.DEPRECATED.value)
 

@@ -11,13 +11,13 @@ suggested again. A confirmed relation that turns out wrong is retracted like any
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from claimtrack.errors import InvalidInput, NotFound
-from claimtrack.models import Base, Claim, ClaimRelation, utcnow
+from claimtrack.models import Actor, Base, Claim, ClaimRelation, Document, utcnow
 from claimtrack.services.events import object_type_of, record_event, snapshot
 from claimtrack.vocab import RelationStatus, RelationType, StatementStatus, parse_choice
 
@@ -28,6 +28,18 @@ def kind_of(obj: Base) -> str:
     """The user's word for an object: claim, statement, …, relation (for ClaimRelation)."""
     name = object_type_of(obj)
     return "relation" if name == "claim_relation" else name
+
+
+M = TypeVar("M", Actor, Document)
+
+
+def survivor(session: Session, obj: M) -> M:
+    """Follow merged_into_id to the actor or document that absorbed this one."""
+    seen: set[int] = set()
+    while obj.merged_into_id is not None and obj.id not in seen:
+        seen.add(obj.id)
+        obj = session.get(type(obj), obj.merged_into_id)  # type: ignore[assignment]
+    return obj
 
 
 def is_retired(obj: Any) -> bool:

@@ -12,6 +12,7 @@ from claimtrack.dates import PartialDate
 from claimtrack.errors import AlreadyExists, ClaimtrackError, InvalidInput
 from claimtrack.models import Actor, Document
 from claimtrack.normalize import fold, normalize_url
+from claimtrack.services.corrections import survivor
 from claimtrack.services.events import record_event, snapshot
 from claimtrack.vocab import DocumentKind, parse_choice
 
@@ -36,15 +37,6 @@ class SameDocument(ClaimtrackError):
     def __init__(self, message: str, document_id: int) -> None:
         super().__init__(message)
         self.document_id = document_id
-
-
-def survivor(session: Session, document: Document) -> Document:
-    """Follow merged_into_id to the document that absorbed this one."""
-    seen: set[int] = set()
-    while document.merged_into_id is not None and document.id not in seen:
-        seen.add(document.id)
-        document = session.get(Document, document.merged_into_id)  # type: ignore[assignment]
-    return document
 
 
 def find_by_title(session: Session, *, outlet: Actor | None, title: str, published: PartialDate | None,

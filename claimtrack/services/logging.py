@@ -159,8 +159,7 @@ def log_statement(
     document_created = False
     if document_ref:
         from claimtrack.queries.lookup import get_document
-        from claimtrack.services.corrections import ensure_live
-        from claimtrack.services.documents import survivor
+        from claimtrack.services.corrections import ensure_live, survivor
 
         document = survivor(session, get_document(session, document_ref))
         ensure_live(document, "reported in")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from claimtrack.errors import Ambiguous, InvalidInput, NotFound
 from claimtrack.models import Actor, ActorAlias
 from claimtrack.normalize import normalize_name
+from claimtrack.services.corrections import survivor
 
 #: rapidfuzz WRatio (0-100) at or above which an alias is offered as "did you mean"
 CANDIDATE_SCORE = 80.0
@@ -35,15 +36,6 @@ class Candidate:
     def describe(self) -> str:
         via = "" if self.alias == self.name else f" (as {self.alias!r})"
         return f"{self.name}{via} — actor {self.actor_id}, score {self.score:.0f}"
-
-
-def survivor(session: Session, actor: Actor) -> Actor:
-    """Follow merged_into_id to the actor that absorbed this one."""
-    seen: set[int] = set()
-    while actor.merged_into_id is not None and actor.id not in seen:
-        seen.add(actor.id)
-        actor = session.get(Actor, actor.merged_into_id)  # type: ignore[assignment]
-    return actor
 
 
 def find_exact(session: Session, name: str) -> list[Actor]:
@@ -80,7 +72,7 @@ def candidates(session: Session, name: str, *, limit: int = MAX_CANDIDATES,
     best: dict[int, Candidate] = {}
     for _choice, score, index in matches:
         row = rows[index]
-        actor = survivor(session, session.get(Actor, row.actor_id))  # type: ignore[arg-type]
+        actor = survivor(session, session.get_one(Actor, row.actor_id))
         if actor.id not in best or best[actor.id].score < score:
             best[actor.id] = Candidate(actor.id, actor.name, row.alias, float(score))
     return sorted(best.values(), key=lambda c: (-c.score, c.actor_id))[:limit]

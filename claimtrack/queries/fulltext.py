@@ -55,16 +55,7 @@ def match(session: Session, source: str, words: list[str], *, all_terms: bool = 
         rows = session.execute(sql, {"q": _fts5_query(words, "AND" if all_terms else "OR"), "limit": limit})
         return {row.id: -float(row.rank) for row in rows}
     params: dict[str, object] = {"limit": limit}
-    parts = []
-    for i, word in enumerate(words):
-        params[f"t{i}"] = word
-        alternatives = [f"plainto_tsquery('simple', :t{i})"]
-        folded = fold(word)
-        if folded and folded != word:
-            # 'simple' keeps accents: look for the unaccented spelling too
-            params[f"f{i}"] = folded
-            alternatives.append(f"plainto_tsquery('simple', :f{i})")
-        parts.append("(" + " || ".join(alternatives) + ")")
+    parts = [_pg_tsquery(i, word, params) for i, word in enumerate(words)]
     query = (" && " if all_terms else " || ").join(parts)
     sql = text(f"SELECT id, ts_rank({vector}, q) AS rank FROM {table}, ({'SELECT ' + query} AS q) AS tsq "
                f"WHERE {vector} @@ q ORDER BY rank DESC LIMIT :limit")

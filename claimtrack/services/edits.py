@@ -23,10 +23,6 @@ from claimtrack.normalize import claim_hash, fold
 from claimtrack.services.events import record_event, snapshot
 from claimtrack.vocab import Bound, parse_choice
 
-#: sentinel for "option not given" (None means "clear this field")
-UNSET: Any = object()
-
-
 #: where a person re-reads an object (and sees what changed); `verdict` has no `show` command
 _REREAD = {"claim": "claimtrack claim show {id}", "verdict": "claimtrack history verdict {id}",
            "statement": "claimtrack statement show {id}", "document": "claimtrack document show {id}",
@@ -49,22 +45,19 @@ def check_version(kind: str, obj: Any, expect_version: int) -> None:
 
 
 def _apply(session: Session, kind: str, obj: Base, expect_version: int, changes: dict[str, Any],
-           validate: Callable[[], None]) -> bool:
-    """Set the changed fields, validate, flush with the version check, record the event.
+           check: Callable[[Any], None] | None) -> bool:
+    """Set the changed fields, check them together, flush with the version check, record the event.
 
     Returns False (and writes nothing) when every given value equals the current one.
     """
-    from claimtrack.services.corrections import ensure_live
-
-    ensure_live(obj)
-    check_version(kind, obj, expect_version)
     changed = {key: value for key, value in changes.items() if getattr(obj, key) != value}
     if not changed:
         return False
     before = snapshot(obj)
     for key, value in changed.items():
         setattr(obj, key, value)
-    validate()
+    if check is not None:
+        check(obj)
     try:
         session.flush()
     except StaleDataError:
@@ -74,108 +67,17 @@ def _apply(session: Session, kind: str, obj: Base, expect_version: int, changes:
     return True
 
 
-def edit_claim(
-    session: Session,
-    claim: Claim,
-    *,
-    expect_version: int,
-    text: Any = UNSET,
-    language: Any = UNSET,
-    key: Any = UNSET,
-    quantity_subject: Any = UNSET,
-    quantity_value: Any = UNSET,
-    quantity_bound: Any = UNSET,
-    quantity_unit: Any = UNSET,
-) -> bool:
+def edit_claim(session: Session, claim: Claim, *, expect_version: int, **fields: Any) -> bool:
     """Change a claim's wording, language, key or figure; True when something changed."""
-    changes: dict[str, Any] = {}
-    if text is not UNSET:
-        if text is None or not fold(text):
-            raise InvalidInput("claim text is empty; word the checkable proposition")
-        changes["text"] = text.strip()
-        changes["text_hash"] = claim_hash(text)
-        other = session.scalar(select(Claim.id).where(Claim.text_hash == changes["text_hash"], Claim.id != claim.id))
-        if other is not None:
-            raise AlreadyExists(
-                f"claim {other} already has this wording; link the two with `claimtrack claim link` instead"
-            )
-    if key is not UNSET:
-        key = key.strip() if key and key.strip() else None
-        if key is not None and session.scalar(select(Claim.id).where(Claim.key == key, Claim.id != claim.id)):
-            raise AlreadyExists(f"a claim with key {key!r} already exists")
-        changes["key"] = key
-    for name, value in (("language", language), ("quantity_subject", quantity_subject), ("quantity_unit", quantity_unit)):
-        if value is not UNSET:
-            changes[name] = value.strip() if value and value.strip() else None
-    if quantity_value is not UNSET:
-        changes["quantity_value"] = quantity_value
-    if quantity_bound is not UNSET:
-        changes["quantity_bound"] = parse_choice(Bound, quantity_bound, "quantity bound").value if quantity_bound else None
-    if not changes:
-        raise InvalidInput("nothing to change: give at least one field to edit (see --help)")
-
-    def validate() -> None:
-        if (claim.quantity_value is None) != (claim.quantity_subject is None):
-            raise InvalidInput(
-                "a claim's figure needs both a quantity subject (what is counted) and a quantity value; "
-                "clear both to remove the figure"
-            )
-        if claim.quantity_bound is not None and claim.quantity_value is None:
-            raise InvalidInput("a quantity bound needs a quantity value")
-
-    return _apply(session, "claim", claim, expect_version, changes, validate)
+    return edit_object(session, "claim", claim, fields, expect_version=expect_version)
 
 
-def edit_verdict(
-    session: Session,
-    verdict: Verdict,
-    *,
-    expect_version: int,
-    label: Any = UNSET,
-    value: Any = UNSET,
-    best: Any = UNSET,
-    worst: Any = UNSET,
-    url: Any = UNSET,
-    explanation: Any = UNSET,
-    language: Any = UNSET,
-    reviewed: Any = UNSET,
-) -> bool:
-    """Change a verdict's rating, scale, link, explanation, language or review date."""
-    changes: dict[str, Any] = {}
-    if label is not UNSET:
-        if label is None or not label.strip():
-            raise InvalidInput("verdict label is empty; give a rating such as 'false' or 'half-true'")
-        changes["label"] = label.strip()
-    for name, given in (("rating_value", value), ("best", best), ("worst", worst)):
-        if given is not UNSET:
-            changes[name] = given
-    for name, given in (("url", url), ("explanation", explanation), ("language", language)):
-        if given is not UNSET:
-            changes[name] = given.strip() if given and given.strip() else None
-    if reviewed is not UNSET:
-        partial: PartialDate | None = reviewed
-        changes["reviewed_on"] = partial.start if partial else None
-        changes["reviewed_precision"] = partial.precision.value if partial else None
-        changes["reviewed_approx"] = partial.approximate if partial else False
-    if not changes:
-        raise InvalidInput("nothing to change: give at least one field to edit (see --help)")
-
-    def validate() -> None:
-        best, worst, value = verdict.best, verdict.worst, verdict.rating_value
-        if best is not None and worst is not None and best == worst:
-            raise InvalidInput(f"best and worst are both {best}; a scale needs two different ends")
-        if value is not None and best is not None and worst is not None:
-            low, high = min(best, worst), max(best, worst)
-            if not low <= value <= high:
-                raise InvalidInput(
-                    f"value {verdict.rating_value} is outside the scale from worst {verdict.worst} "
-                    f"to best {verdict.best}"
-                )
-
-    return _apply(session, "verdict", verdict, expect_version, changes, validate)
+def edit_verdict(session: Session, verdict: Verdict, *, expect_version: int, **fields: Any) -> bool:
+    """Change a verdict's rating, scale (value, best, worst), link, explanation, language or review date."""
+    return edit_object(session, "verdict", verdict, fields, expect_version=expect_version)
 
 
-# --------------------------------------------------------------------------- every other kind
+# --------------------------------------------------------------------------- the kinds
 #
 # One table per kind says which fields `edit` may change and how a given value is cleaned into
 # column values; `edit_object` does the rest (only given fields change, the version check, the
@@ -189,11 +91,18 @@ def _text(field: str) -> Callable[[Session, Any, Any], dict[str, Any]]:
     return clean
 
 
-def _required(field: str, what: str) -> Callable[[Session, Any, Any], dict[str, Any]]:
+def _required(field: str, what: str, label: str = "") -> Callable[[Session, Any, Any], dict[str, Any]]:
     def clean(session: Session, obj: Any, value: Any) -> dict[str, Any]:
         if value is None or not str(value).strip():
-            raise InvalidInput(f"{field} is empty; give {what}")
+            raise InvalidInput(f"{label or field} is empty; give {what}")
         return {field: str(value).strip()}
+    return clean
+
+
+def _value(field: str) -> Callable[[Session, Any, Any], dict[str, Any]]:
+    """A value taken as given (a number, or None to clear)."""
+    def clean(session: Session, obj: Any, value: Any) -> dict[str, Any]:
+        return {field: value}
     return clean
 
 
@@ -251,6 +160,36 @@ def _document_url(session: Session, obj: Any, value: Any) -> dict[str, Any]:
     return {"url": url, "url_normalized": normalized}
 
 
+def _claim_text(session: Session, obj: Any, value: Any) -> dict[str, Any]:
+    if value is None or not fold(value):
+        raise InvalidInput("claim text is empty; word the checkable proposition")
+    text_hash = claim_hash(value)
+    other = session.scalar(select(Claim.id).where(Claim.text_hash == text_hash, Claim.id != obj.id))
+    if other is not None:
+        raise AlreadyExists(f"claim {other} already has this wording; link the two with `claimtrack claim link` instead")
+    return {"text": value.strip(), "text_hash": text_hash}
+
+
+def _claim_checks(claim: Any) -> None:
+    if (claim.quantity_value is None) != (claim.quantity_subject is None):
+        raise InvalidInput(
+            "a claim's figure needs both a quantity subject (what is counted) and a quantity value; "
+            "clear both to remove the figure"
+        )
+    if claim.quantity_bound is not None and claim.quantity_value is None:
+        raise InvalidInput("a quantity bound needs a quantity value")
+
+
+def _verdict_checks(verdict: Any) -> None:
+    best, worst, value = verdict.best, verdict.worst, verdict.rating_value
+    if best is not None and worst is not None and best == worst:
+        raise InvalidInput(f"best and worst are both {best}; a scale needs two different ends")
+    if value is not None and best is not None and worst is not None:
+        low, high = min(best, worst), max(best, worst)
+        if not low <= value <= high:
+            raise InvalidInput(f"value {value} is outside the scale from worst {worst} to best {best}")
+
+
 def _statement_checks(st: Any) -> None:
     if st.quote is not None and st.speaker_id is None and st.speaker_descriptor is None:
         raise InvalidInput("a quote needs a speaker or an anonymous descriptor; the reporter's own voice is not quoted")
@@ -277,6 +216,18 @@ def _specs() -> dict[str, tuple[Any, dict[str, Callable[[Session, Any, Any], dic
     from claimtrack.vocab import ActorKind, DocumentKind, QuoteKind, RelationType, Stance
 
     return {
+        "claim": (Claim, {
+            "text": _claim_text, "language": _text("language"), "key": _key(Claim, "claim"),
+            "quantity_subject": _text("quantity_subject"), "quantity_value": _value("quantity_value"),
+            "quantity_bound": _optional_choice("quantity_bound", Bound, "quantity bound"),
+            "quantity_unit": _text("quantity_unit"),
+        }, _claim_checks),
+        "verdict": (Verdict, {
+            "label": _required("label", "a rating such as 'false' or 'half-true'", "verdict label"),
+            "value": _value("rating_value"), "best": _value("best"), "worst": _value("worst"),
+            "url": _text("url"), "explanation": _text("explanation"), "language": _text("language"),
+            "reviewed": _partial("reviewed"),
+        }, _verdict_checks),
         "statement": (Statement, {
             "stance": _choice("stance", Stance, "stance"),
             "quote": _text("quote"), "quote_kind": _optional_choice("quote_kind", QuoteKind, "quote kind"),
@@ -311,14 +262,12 @@ def editable_fields(kind: str) -> list[str]:
 
 
 def edit_object(session: Session, kind: str, obj: Any, given: dict[str, Any], *, expect_version: int) -> bool:
-    """Change the given fields of a record of any kind (a claim or verdict through edit_claim /
-    edit_verdict).
+    """Change the given fields of a claim, verdict, statement, document, hop, actor, affiliation
+    or relation.
 
     Only the fields given change; a stale `expect_version` or an unknown field is refused before
     anything is written. True when something changed (an `update` event records before/after).
     """
-    if kind in ("claim", "verdict"):
-        return (edit_claim if kind == "claim" else edit_verdict)(session, obj, expect_version=expect_version, **given)
     specs = _specs()
     if kind not in specs:
         raise InvalidInput(f"unknown kind {kind!r}; expected one of: {', '.join(specs)}")
@@ -337,7 +286,7 @@ def edit_object(session: Session, kind: str, obj: Any, given: dict[str, Any], *,
         changes.update(cleaners[name](session, obj, value))
     if kind == "actor" and "name" in changes and changes["name"] != obj.name:
         _keep_name_resolvable(session, obj, changes["name"])
-    return _apply(session, kind, obj, expect_version, changes, (lambda: check(obj)) if check else (lambda: None))
+    return _apply(session, kind, obj, expect_version, changes, check)
 
 
 def _keep_name_resolvable(session: Session, actor: Any, name: str) -> None:

@@ -6,23 +6,18 @@ edits changed lies in those claims.
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import generated_jsonl
 
 
 @pytest.fixture(scope="module")
 def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("incremental") / "archive.jsonl"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "300", "-o", str(path), "--actors", "60"],
-                   check=True, capture_output=True, timeout=300)
-    return path
+    return generated_jsonl(tmp_path_factory.mktemp("incremental") / "archive.jsonl", 300, actors=60)
 
 
 def _findings(session: Any) -> dict[str, dict[str, Any]]:

@@ -10,8 +10,6 @@ import must leave them in place. PostgreSQL: rows are written with COPY; the sto
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +17,14 @@ import pytest
 from sqlalchemy import text
 
 from claimtrack.fulltext_ddl import FTS_SOURCES, sqlite_trigger_ddl
+from tests.helpers import generated_jsonl
 
-ROOT = Path(__file__).resolve().parent.parent
 STATEMENTS = 4_000  # ≈ 14,000 rows: more than one buffer (BATCH_ROWS), so the bulk path runs
 
 
 @pytest.fixture(scope="module")
 def bulk_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bulk") / "bulk.jsonl"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), str(STATEMENTS), "-o", str(path), "--actors", "300"],
-        check=True, capture_output=True, timeout=300,
-    )
-    return path
+    return generated_jsonl(tmp_path_factory.mktemp("bulk") / "bulk.jsonl", STATEMENTS, actors=300)
 
 
 def _triggers(database: Any) -> dict[str, str]:

@@ -13,8 +13,6 @@ The absolute figures at 100k and 1M are measured by bench/run.py (docs/performan
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import tracemalloc
 import uuid
 from collections.abc import Iterator
@@ -23,7 +21,8 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import generated_jsonl
+
 SMALL, LARGE = 2_000, 8_000
 #: the allowed growth of the peak from SMALL to LARGE statements: ≈ 170 bytes per extra statement
 #: (what is measured today: ≈ 0.45 MB, the last chunk's records and buffers differing in content;
@@ -34,12 +33,7 @@ BOUND = 1_000_000
 @pytest.fixture(scope="module")
 def archives(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     folder = tmp_path_factory.mktemp("flat")
-    paths = {}
-    for n in (SMALL, LARGE):
-        paths[n] = folder / f"{n}.jsonl"
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(n), "-o", str(paths[n]),
-                        "--actors", "300"], check=True, capture_output=True, timeout=300)
-    return paths
+    return {n: generated_jsonl(folder / f"{n}.jsonl", n, actors=300) for n in (SMALL, LARGE)}
 
 
 @pytest.fixture

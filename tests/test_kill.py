@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from tests import factories as f
+from tests.helpers import generated_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 STATEMENTS = 12_000  # about 40,000 rows: several seconds of importing, even on a fast machine
@@ -29,12 +30,7 @@ STATEMENTS = 12_000  # about 40,000 rows: several seconds of importing, even on 
 
 @pytest.fixture(scope="module")
 def big_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("kill") / "big.jsonl"
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), str(STATEMENTS), "-o", str(path), "--actors", "500"],
-        check=True, capture_output=True, timeout=300,
-    )
-    return path
+    return generated_jsonl(tmp_path_factory.mktemp("kill") / "big.jsonl", STATEMENTS, actors=500)
 
 
 def _writing(db_url: str, engine: Any) -> bool:

@@ -14,6 +14,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,24 @@ def pg_drop_database(name: str) -> None:
     warnings.warn(f"could not drop test database {name}", stacklevel=2)
 
 
+@contextmanager
+def copied_database(url: str, folder: Path) -> Iterator[str]:
+    """A copy of the database at `url` while the block runs: a file copy in `folder` on SQLite,
+    `CREATE DATABASE … TEMPLATE` on PostgreSQL (dropped afterwards)."""
+    if url.startswith("sqlite"):
+        path = folder / f"{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(url.removeprefix("sqlite:///"), path)
+        os.chmod(path, 0o600)
+        yield f"sqlite:///{path}"
+        return
+    name = f"ct_{uuid.uuid4().hex[:16]}"
+    pg_execute(f"CREATE DATABASE {name} TEMPLATE {url.rsplit('/', 1)[1].split('?')[0]}")
+    try:
+        yield pg_url_for(name)
+    finally:
+        pg_drop_database(name)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     if request.param == "postgresql" and not pg_admin_url():
@@ -104,19 +123,10 @@ def template_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture
-def db_url(backend: str, template_url: str, tmp_path: Path) -> Iterator[str]:
+def db_url(template_url: str, tmp_path: Path) -> Iterator[str]:
     """A fresh migrated database for this test; its URL (a secret-free PostgreSQL URL in tests)."""
-    if backend == "sqlite":
-        path = tmp_path / "claimtrack.db"
-        shutil.copyfile(template_url.removeprefix("sqlite:///"), path)
-        os.chmod(path, 0o600)
-        yield f"sqlite:///{path}"
-        return
-    name = f"ct_{uuid.uuid4().hex[:16]}"
-    template = template_url.rsplit("/", 1)[1].split("?")[0]
-    pg_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
-    yield pg_url_for(name)
-    pg_drop_database(name)
+    with copied_database(template_url, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ The absolute figures at 100k and 1M are measured by bench/run.py (docs/performan
 
 from __future__ import annotations
 
-import shutil
 import tracemalloc
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -37,25 +36,12 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
 
 
 @pytest.fixture
-def fresh_urls(backend: str, template_url: str, tmp_path: Path) -> Iterator[Any]:
+def fresh_urls(template_url: str, tmp_path: Path) -> Iterator[Any]:
     """Makes fresh migrated databases (copies of the session's template), dropped at the end."""
-    from tests.conftest import pg_drop_database, pg_execute, pg_url_for
+    from tests.conftest import copied_database
 
-    made: list[str] = []
-
-    def make() -> str:
-        if backend == "sqlite":
-            path = tmp_path / f"{uuid.uuid4().hex[:8]}.db"
-            shutil.copyfile(template_url.removeprefix("sqlite:///"), path)
-            return f"sqlite:///{path}"
-        name = f"ct_{uuid.uuid4().hex[:16]}"
-        pg_execute(f"CREATE DATABASE {name} TEMPLATE {template_url.rsplit('/', 1)[1].split('?')[0]}")
-        made.append(name)
-        return pg_url_for(name)
-
-    yield make
-    for name in made:
-        pg_drop_database(name)
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(copied_database(template_url, tmp_path))
 
 
 def _peak_of_import(url: str, path: Path) -> int:

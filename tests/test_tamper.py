@@ -9,8 +9,6 @@ what happened: the kind (edited, inserted, deleted, or the chain problem), the t
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -21,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from tests.conftest import Cli, pg_drop_database, pg_execute, pg_url_for
+from tests.conftest import Cli, copied_database, pg_drop_database, pg_execute, pg_url_for
 
 NATIVE = [
     {"type": "claimtrack", "format_version": 1},
@@ -68,39 +66,20 @@ def _build(url: str, folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def scenario_url(backend: str, template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("tamper")
-    if backend == "sqlite":
-        path = folder / "scenario.db"
-        shutil.copyfile(template_url.removeprefix("sqlite:///"), path)
-        url = f"sqlite:///{path}"
-        _build(url, folder)
-        yield url
-        return
-    name = f"ct_tamper_{uuid.uuid4().hex[:12]}"
-    template = template_url.rsplit("/", 1)[1].split("?")[0]
-    pg_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
-    url = pg_url_for(name)
-    _build(url, folder)
+def scenario_url(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from claimtrack.db import Database
 
-    Database(url).dispose()
-    yield url
-    pg_drop_database(name)
+    folder = tmp_path_factory.mktemp("tamper")
+    with copied_database(template_url, folder) as url:
+        _build(url, folder)
+        Database(url).dispose()  # no connection left open: PostgreSQL copies only an idle template
+        yield url
 
 
 @pytest.fixture
-def copy_url(backend: str, scenario_url: str, tmp_path: Path) -> Iterator[str]:
-    if backend == "sqlite":
-        path = tmp_path / "copy.db"
-        shutil.copyfile(scenario_url.removeprefix("sqlite:///"), path)
-        os.chmod(path, 0o600)
-        yield f"sqlite:///{path}"
-        return
-    name = f"ct_{uuid.uuid4().hex[:16]}"
-    pg_execute(f"CREATE DATABASE {name} TEMPLATE {scenario_url.rsplit('/', 1)[1].split('?')[0]}")
-    yield pg_url_for(name)
-    pg_drop_database(name)
+def copy_url(scenario_url: str, tmp_path: Path) -> Iterator[str]:
+    with copied_database(scenario_url, tmp_path) as url:
+        yield url
 
 
 def attack(url: str, *statements: str) -> None:

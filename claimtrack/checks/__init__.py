@@ -181,6 +181,7 @@ def _registry() -> dict[str, Rule]:
         "time-order": dates.time_order,
         "circular-citation": chains.circular_citation,
         "echo": chains.echo,
+        "linked-by-name-only": chains.linked_by_name_only,
         "quote-drift": quotes.quote_drift,
         "quote-not-in-document": quote_text.quote_not_in_document,
         "missing-dates": dates.missing_dates,
@@ -194,7 +195,7 @@ def _registry() -> dict[str, Rule]:
 #: rule names in the order they run and are reported
 RULE_NAMES = (
     "unattributed", "vague-source", "anonymous-speaker", "no-primary-source", "time-order",
-    "circular-citation", "echo", "quote-drift", "quote-not-in-document", "missing-dates", "no-source",
+    "circular-citation", "echo", "linked-by-name-only", "quote-drift", "quote-not-in-document", "missing-dates", "no-source",
     "translated-quote", "unfindable-document", "undated-statement",
 )
 

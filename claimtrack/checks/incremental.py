@@ -6,7 +6,8 @@ that claim's statements and hops, the documents and actors they name, and the ho
 run through. So the events after a mark name the rows that changed, and from those rows this
 module derives the claims to re-check:
 
-- statement → its claim (before and after an edit); hop → its statement;
+- statement → its claim (before and after an edit); hop → its statement, and every hop of that
+  statement (a hop linked by name only counts with another hop of its statement);
 - document (or a stored text of it) → its hops; actor → the statements it spoke, the hops relying on it, the hops in the
   documents it published; claim → itself; acknowledgement → the object its problem key names;
 - import → the rows in its id ranges;
@@ -150,6 +151,10 @@ def resolve(session: Session, changes: Changes) -> set[int] | None:
         documents.update(_ids(session, select(Document.id), Document.outlet_id.in_(actors)))
     for chunk in _chunks(documents):
         hops.update(session.scalars(select(Hop.id).where(Hop.document_id.in_(chunk))))
+    for chunk in _chunks(hops):
+        statements.update(session.scalars(select(Hop.statement_id).where(Hop.id.in_(chunk))))
+    # every hop of those statements: a hop linked by name only counts with another hop of its
+    # statement (the intermediary's report, the speaker's own words), and so do the hops relying on it
     for chunk in _chunks(statements):
         hops.update(session.scalars(select(Hop.id).where(Hop.statement_id.in_(chunk))))
     hops = _relying_on(session, hops)

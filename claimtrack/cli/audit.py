@@ -19,8 +19,10 @@ class FailOn(StrEnum):
     NEVER = "never"
 
 
+# kept in step with checks.RULE_NAMES by tests/test_audit_echo.py (importing checks here would slow --help)
 RULES_HELP = ("unattributed, vague-source, anonymous-speaker, no-primary-source, time-order, "
-              "circular-citation, echo, quote-drift, missing-dates")
+              "circular-citation, echo, linked-by-name-only, quote-drift, quote-not-in-document, missing-dates, "
+              "no-source, translated-quote, unfindable-document, undated-statement")
 
 audit_app = typer.Typer(invoke_without_command=True)
 

@@ -86,13 +86,21 @@ def _item_origins(named_ends: Any | None) -> Any:
     named chain ends among `named_ends` (a select of hop ids; None: all) whose intermediary's
     report is logged."""
     named = _hops.alias("named_hop")
-    candidates = (select(named.c.id.label("for_hop"),
-                     agency_item(named.c.id, named.c.statement_id, named.c.via_actor_id).label("item_id"))
-              .where(named.c.via_hop_id.is_(None), _named(named.c.via_actor_id, named.c.is_primary)))
+    item = _hops.alias("agency_hop")
+    doc = _documents.alias("agency_doc")
+    # a join, not agency_item() per hop: SQLite would evaluate the correlated subquery twice
+    candidates = (
+        select(named.c.id.label("for_hop"), func.min(item.c.id).label("item_id"))
+        .select_from(named.join(item, item.c.statement_id == named.c.statement_id)
+                     .join(doc, doc.c.id == item.c.document_id))
+        .where(named.c.via_hop_id.is_(None), _named(named.c.via_actor_id, named.c.is_primary),
+               doc.c.outlet_id == named.c.via_actor_id, item.c.id != named.c.id, item.c.status == NORMAL,
+               _live_doc(doc))
+        .group_by(named.c.id)
+    )
     if named_ends is not None:
         candidates = candidates.where(named.c.id.in_(named_ends))
-    linked = candidates.subquery("named_links")
-    links = select(linked.c.for_hop, linked.c.item_id).where(linked.c.item_id.is_not(None)).cte("named_items")
+    links = candidates.cte("named_items")
     walk = (select(links.c.for_hop, links.c.item_id.label("cur_id"), literal(0).label("depth"))
             .cte("item_walk", recursive=True))
     walk = walk.union_all(
@@ -115,19 +123,26 @@ def _item_origins(named_ends: Any | None) -> Any:
 
 
 def _end_values(end: Any, items: Any) -> tuple[Any, Any]:
-    """(origin, self_quoter) of a chain end `end` (via-hop NULL), `items` left-joined on it.
+    """(origin, named) of a chain end `end` (via-hop NULL), `items` left-joined on it.
 
     One integer stands for each origin: a document id, or minus an intermediary actor's id.
-    `self_quoter` is 1 when a named end counts as quoting the speaker's own words."""
+    `named`: 0 for an end that names no intermediary, 1 when it counts with the intermediary's
+    report and that report is primary, 2 with a report that is not, 3 without a report (then it
+    counts with the speaker's own words exactly when its origin is a document: origin > 0)."""
     named = _named(end.c.via_actor_id, end.c.is_primary)
     own_words = primary_hop(end.c.statement_id, "document_id")
     origin = case((named, func.coalesce(items.c.origin, own_words, -end.c.via_actor_id)), else_=end.c.document_id)
-    self_quoter = case(
-        (named & items.c.origin.is_not(None), case((items.c.item_primary.is_(True), 1), else_=0)),
-        (named & own_words.is_not(None), 1),
+    kind = case(
+        (named & items.c.origin.is_not(None), case((items.c.item_primary.is_(True), 1), else_=2)),
+        (named, 3),
         else_=0,
     )
-    return origin, self_quoter
+    return origin, kind
+
+
+def _quotes_as_named(kind: Any, origin: Any) -> Any:
+    """A named end that counts as quoting the speaker's own words (see _end_values)."""
+    return (kind == 1) | ((kind == 3) & (origin > 0))
 
 
 def _carrying(hop: Any, statement: Any, doc: Any) -> list[Any]:
@@ -138,28 +153,28 @@ def _carrying(hop: Any, statement: Any, doc: Any) -> list[Any]:
             ~and_(doc.c.kind == "translation", hop.c.via_hop_id.is_not(None))]
 
 
-def _quoter(statement: Any, doc: Any, relied: Any, speaker: Any, self_quoter: Any) -> Any:
-    """1 when the start hop's document quotes the speaker's own words or is the speaker's own."""
+def _quoter(statement: Any, doc: Any, quotes_own_words: Any) -> Any:
+    """1 when the start hop's document quotes the speaker's own words (`quotes_own_words`: it
+    relies directly on a primary hop, or is a named end counting with them), or when the speaker
+    published (outlet) or signed (author) it."""
+    speaker = _actors.alias("start_speaker")
+    speaker_name = select(speaker.c.name).where(speaker.c.id == statement.c.speaker_id).scalar_subquery()
     return case(
-        (self_quoter == 1, 1),
-        (relied.c.is_primary.is_(True), 1),
+        (quotes_own_words, 1),
         (doc.c.outlet_id == statement.c.speaker_id, 1),
-        (func.lower(doc.c.author) == func.lower(speaker.c.name), 1),
+        # the byline is rarely filled in: look the speaker's name up only then
+        (doc.c.author.is_not(None), case((func.lower(doc.c.author) == func.lower(speaker_name), 1), else_=0)),
         else_=0,
     )
 
 
-def _start_joins() -> tuple[Any, Any, Any, Any, Any, Any]:
-    """The start hop with its statement, document, relied-on hop, speaker."""
+def _start_joins() -> tuple[Any, Any, Any, Any]:
+    """The start hop with its statement and document."""
     start = _hops.alias("start_hop")
     statement = _statements.alias("start_statement")
     doc = _documents.alias("start_doc")
-    relied = _hops.alias("relied_on")
-    speaker = _actors.alias("start_speaker")
-    joined = (start.join(statement, statement.c.id == start.c.statement_id).join(doc, doc.c.id == start.c.document_id)
-              .outerjoin(relied, relied.c.id == start.c.via_hop_id)
-              .outerjoin(speaker, speaker.c.id == statement.c.speaker_id))
-    return joined, start, statement, doc, relied, speaker
+    joined = start.join(statement, statement.c.id == start.c.statement_id).join(doc, doc.c.id == start.c.document_id)
+    return joined, start, statement, doc
 
 
 # ----------------------------------------------------------------------------- the two walks
@@ -203,14 +218,16 @@ def _ends_backward(scope: Scope) -> Any:
     )
     end = _hops.alias("walk_end")
     items = _item_origins(select(walk.c.cur_id))
-    origin, self_quoter = _end_values(end, items)
-    joined, start_hop, statement, start_doc, relied, speaker = _start_joins()
-    self_quoter = case((walk.c.start_hop == end.c.id, self_quoter), else_=0)
+    origin, kind = _end_values(end, items)
+    joined, start_hop, statement, start_doc = _start_joins()
+    relied = _hops.alias("relied_on")
+    quotes = ((walk.c.start_hop == end.c.id) & _quotes_as_named(kind, origin)) | relied.c.is_primary.is_(True)
     return (
         select(walk.c.claim_id, start_hop.c.document_id.label("start_doc"), origin.label("origin"),
-               _quoter(statement, start_doc, relied, speaker, self_quoter).label("quoter"))
+               _quoter(statement, start_doc, quotes).label("quoter"))
         .select_from(walk.join(end, end.c.id == walk.c.cur_id).outerjoin(items, items.c.for_hop == end.c.id)
-                     .join(joined, start_hop.c.id == walk.c.start_hop))
+                     .join(joined, start_hop.c.id == walk.c.start_hop)
+                     .outerjoin(relied, relied.c.id == start_hop.c.via_hop_id))
         .where(end.c.via_hop_id.is_(None))
         .subquery("echo_ends")
     )
@@ -227,21 +244,26 @@ def _ends_forward() -> Any:
     """
     end = _hops.alias("chain_end")
     items = _item_origins(None)
-    origin, self_quoter = _end_values(end, items)
+    origin, kind = _end_values(end, items)
+    # `link`: 1 on a primary end, 2 on a hop relying directly on a primary one (primary hops rely
+    # on nothing, so they are always chain ends), 10 + kind on a named end, 0 otherwise: carried so
+    # that the walk needs no lookup of the relied-on hop, nor the own-words subquery twice
+    link = case((end.c.is_primary.is_(True), 1), (kind > 0, 10 + kind), else_=0)
     walk = (
-        select(end.c.id.label("hop_id"), origin.label("origin"), self_quoter.label("self_quoter"))
+        select(end.c.id.label("hop_id"), origin.label("origin"), link.label("link"))
         .select_from(end.outerjoin(items, items.c.for_hop == end.c.id))
         .where(end.c.via_hop_id.is_(None))
         .cte("echo_forward", recursive=True)
     )
     walk = walk.union_all(
-        select(_hops.c.id, walk.c.origin, literal(0))
+        select(_hops.c.id, walk.c.origin, case((walk.c.link == 1, 2), else_=0))
         .select_from(walk.join(_hops, _hops.c.via_hop_id == walk.c.hop_id))
     )
-    joined, start, statement, doc, relied, speaker = _start_joins()
+    joined, start, statement, doc = _start_joins()
     return (
         select(statement.c.claim_id.label("claim_id"), start.c.document_id.label("start_doc"), walk.c.origin,
-               _quoter(statement, doc, relied, speaker, walk.c.self_quoter).label("quoter"))
+               _quoter(statement, doc, (walk.c.link == 2) | _quotes_as_named(walk.c.link - 10, walk.c.origin))
+               .label("quoter"))
         .select_from(walk.join(joined, start.c.id == walk.c.hop_id))
         .where(*_carrying(start, statement, doc))
         .subquery("echo_ends")

@@ -140,6 +140,8 @@ def test_speaker_report(cli, database):
         f.statement(s, c1, mayor, stance="retracts", said="2020-03")
         b = f.statement(s, c2, old, stance="asserts", said="2019")
         f.statement(s, c2, mayor, stance="denies", status="retracted", status_reason="misattributed")
+        junk = f.claim(s, "x", status="retracted", status_reason="typo")
+        f.statement(s, junk, mayor, stance="asserts", said="2018")
         f.hop(s, doc, a)
         f.hop(s, doc, b)
         f.verdict(s, c1, "false", pf)
@@ -150,7 +152,7 @@ def test_speaker_report(cli, database):
     # the retracted denial is listed apart (by_status) and counted nowhere else
     assert data["statements_total"] == 3
     assert data["by_stance"] == {"asserts": 2, "retracts": 1}
-    assert data["by_status"] == {"normal": 3, "retracted": 1}
+    assert data["by_status"] == {"normal": 3, "on a retired claim": 1, "retracted": 1}
     assert [(v["name"], v["count"], v["normalized"]) for v in data["verdicts"]] == [("false", 1, 0.2),
                                                                                      ("mostly-true", 1, 0.8)]
     assert len(data["self_contradictions"]) == 1  # a reversal resting on the retracted denial is no conflict

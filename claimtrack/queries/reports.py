@@ -318,8 +318,11 @@ def speaker_report(session: Session, actor: Actor) -> SpeakerReport:
     by_stance = {s: n for s, n in session.execute(
         select(Statement.stance, func.count()).where(mine, live_statement())
         .group_by(Statement.stance).order_by(Statement.stance))}
+    # a normal statement about a retired (or merged) claim counts nowhere either: say so
+    status = case((live_statement(), Statement.status), (Statement.status == "normal", "on a retired claim"),
+                  else_=Statement.status)
     by_status = {s: n for s, n in session.execute(
-        select(Statement.status, func.count()).where(mine).group_by(Statement.status).order_by(Statement.status))}
+        select(status, func.count()).where(mine).group_by(status).order_by(status))}
     made = select(Statement.claim_id).where(mine, live_statement(),
                                             Statement.stance.in_([s.value for s in SUPPORTING_STANCES]))
     verdict_rows = session.execute(

@@ -39,6 +39,11 @@ def test_an_import_of_unsourced_statements_is_one_grouped_finding(cli, tmp_path:
     assert len(found["no-source"]) == 1 and found["no-source"][0].startswith("no-source:import:")
     text = cli("audit", "--rule", "no-source").stdout
     assert "25 statements imported" in " ".join(text.split())
+    # the finding invites accepting the import as unsourced: its key can be acknowledged
+    key = found["no-source"][0]
+    cli.ok("audit", "ack", key, "--reason", "a reference list: sources follow")
+    assert _rules(cli, "no-source") == {}
+    assert key in cli("audit", "--rule", "no-source", "--all").stdout.replace("\n", "")
 
 
 def test_document_without_url_or_archive_and_undated_statement(cli):

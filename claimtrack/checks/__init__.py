@@ -147,7 +147,9 @@ def scope_for_key(key: str) -> Scope | None:
 
     "vague-source:statement:12" -> statement 12; "time-order:hop:9:said" -> hop 9;
     "circular-citation:hop:3,5,8" -> hop 3 (the cycle is found through any of its hops);
-    "echo:claim:4" -> claim 4 (its counts involve only that claim's hops).
+    "echo:claim:4" -> claim 4 (its counts involve only that claim's hops);
+    "no-source:import:812" -> the whole database (an import's grouped finding counts every
+    unsourced statement of the import, which no narrower scope sees).
     """
     parts = key.split(":")
     if len(parts) < 3:
@@ -164,6 +166,8 @@ def scope_for_key(key: str) -> Scope | None:
         return Scope(claim_id=ident)
     if parts[1] == "document":
         return Scope(document_id=ident)
+    if parts[1] == "import":
+        return Scope()
     return None
 
 

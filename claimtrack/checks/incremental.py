@@ -92,7 +92,7 @@ def collect(events: Iterable[Any]) -> Changes | None:
         if object_type == "acknowledgement":
             for state in states:
                 scope = scope_for_key(str(state.get("problem_key", "")))
-                if scope is None:
+                if scope is None or scope.whole:  # a whole import's finding: audit everything
                     return None
                 if scope.claim_id is not None:
                     changes.claims.add(scope.claim_id)

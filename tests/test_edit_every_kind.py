@@ -73,6 +73,10 @@ BAD = [
      "the role starts (2022) after it ends (2020)"),
     (("claim", "edit-relation", "1", "--expect-version", "1", "--type", "likes"), "unknown relation type 'likes'"),
     (("hop", "edit", "9", "--expect-version", "1", "--cue", "x"), "hop '9' not found"),
+    (("verdict", "edit", "1", "--expect-version", "1", "--value", "9"),
+     "value 9.0 is outside the scale from worst 1.0 to best 5.0"),
+    (("verdict", "edit", "1", "--expect-version", "1", "--best", "1"),
+     "best and worst are both 1.0; a scale needs two different ends"),
 ]
 
 
@@ -82,6 +86,7 @@ def test_bad_edits_write_nothing(cli, snapshot, argv, message):
     cli.ok("log", "--speaker", "Maria Zakharova", "--stance", "asserts", "--claim", "The embassy meddled",
            "--url", "https://tass.com/2", "--no-interactive")
     cli.ok("statement", "retract", "2", "--reason", "wrong")
+    cli.ok("verdict", "add", "1", "--label", "false", "--value", "2", "--best", "5", "--worst", "1")
     before = snapshot()
     result = cli(*argv)
     # a bad option value is a usage error (exit 2, with a "See: … --help" line), a bad edit exit 1

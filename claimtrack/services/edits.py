@@ -21,6 +21,7 @@ from claimtrack.errors import AlreadyExists, ConcurrentEdit, InvalidInput
 from claimtrack.models import Base, Claim, Verdict
 from claimtrack.normalize import claim_hash, fold
 from claimtrack.services.events import record_event, snapshot
+from claimtrack.services.verdicts import check_scale
 from claimtrack.vocab import Bound, parse_choice
 
 #: where a person re-reads an object (and sees what changed); `verdict` has no `show` command
@@ -181,13 +182,7 @@ def _claim_checks(claim: Any) -> None:
 
 
 def _verdict_checks(verdict: Any) -> None:
-    best, worst, value = verdict.best, verdict.worst, verdict.rating_value
-    if best is not None and worst is not None and best == worst:
-        raise InvalidInput(f"best and worst are both {best}; a scale needs two different ends")
-    if value is not None and best is not None and worst is not None:
-        low, high = min(best, worst), max(best, worst)
-        if not low <= value <= high:
-            raise InvalidInput(f"value {value} is outside the scale from worst {worst} to best {best}")
+    check_scale(verdict.rating_value, verdict.best, verdict.worst)
 
 
 def _statement_checks(st: Any) -> None:

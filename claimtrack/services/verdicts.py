@@ -12,6 +12,20 @@ from claimtrack.models import Actor, Claim, Verdict
 from claimtrack.services.events import record_event
 
 
+def check_scale(value: float | None, best: float | None, worst: float | None, *, option: str = "") -> None:
+    """A rating scale has two different ends and the value lies between them.
+
+    `option` prefixes the field names in the message ("--" when they were typed as options).
+    """
+    if best is not None and worst is not None and best == worst:
+        raise InvalidInput(f"{option}best and {option}worst are both {best}; a scale needs two different ends")
+    if value is not None and best is not None and worst is not None:
+        low, high = min(best, worst), max(best, worst)
+        if not low <= value <= high:
+            raise InvalidInput(
+                f"{option}value {value} is outside the scale from {option}worst {worst} to {option}best {best}")
+
+
 def add_verdict(
     session: Session,
     *,
@@ -31,12 +45,7 @@ def add_verdict(
     """Rate `claim` with a label and, optionally, a value on a best/worst scale."""
     if not label or not label.strip():
         raise InvalidInput("verdict label is empty; give a rating such as 'false' or 'half-true'")
-    if best is not None and worst is not None and best == worst:
-        raise InvalidInput(f"--best and --worst are both {best}; a scale needs two different ends")
-    if value is not None and best is not None and worst is not None:
-        low, high = min(best, worst), max(best, worst)
-        if not low <= value <= high:
-            raise InvalidInput(f"--value {value} is outside the scale from --worst {worst} to --best {best}")
+    check_scale(value, best, worst, option="--")
     verdict = Verdict(
         key=key, claim_id=claim.id, label=label.strip(), rating_value=value, best=best, worst=worst,
         reviewer_id=reviewer.id if reviewer else None, url=url, explanation=explanation,

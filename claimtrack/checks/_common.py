@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -15,6 +15,10 @@ from claimtrack.queries.live import live_statement, retired_document_ids
 
 #: a quote or claim text is cut to this many characters inside a message
 SNIPPET = 80
+#: at most this many ids are bound in one statement (PostgreSQL takes 65,535 parameters, SQLite
+#: 32,766 unless built otherwise): a list of ids that grows with the database goes in chunks, and a
+#: whole-database scope is a join or a subquery in SQL, never a list of ids from Python
+CHUNK = 5000
 
 
 # cached: one claim text is cut for every statement of the claim (two or three times each), and
@@ -83,7 +87,15 @@ def claim_ref(claim_id: int, text: str | None) -> ObjectRef:
     return ObjectRef("claim", claim_id, snippet(text, 60))
 
 
-def in_chunks(session: Session, query: Any, column: Any, ids: list[int], size: int = 5000) -> Iterator[Any]:
-    """The rows of `query` for `ids`, a chunk of ids at a time (bound-parameter limits)."""
-    for start in range(0, len(ids), size):
-        yield from session.execute(query.where(column.in_(ids[start:start + size])))
+def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """`ids`, sorted and without repeats, at most `CHUNK` at a time."""
+    items = sorted(set(ids))
+    size = CHUNK  # read at call time (a test makes it small)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def in_chunks(session: Session, query: Any, column: Any, ids: Iterable[int]) -> Iterator[Any]:
+    """The rows of `query` for `ids` (`column IN` a chunk of them at a time: bound-parameter limits)."""
+    for chunk in chunks(ids):
+        yield from session.execute(query.where(column.in_(chunk)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from claimtrack.checks import ObjectRef, Problem, Scope
 from claimtrack.checks._common import (
+    chunks,
     claim_ref,
     document_label,
     scope_hops,
@@ -31,14 +31,6 @@ from claimtrack.models import Actor, Claim, Document, Hop, Statement
 
 __all__ = ["CARRYING_STANCES", "circular_citation", "echo", "find_cycles", "linked_by_name_only",
            "no_primary_source", "origin_counts"]
-
-_CHUNK = 5000
-
-
-def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
-    items = sorted(set(ids))
-    for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
 
 
 # ----------------------------------------------------------------------------- no primary source
@@ -164,7 +156,7 @@ def circular_citation(session: Session, scope: Scope) -> list[Problem]:
     ids = {h for cycle in cycles for h in cycle}
     outlet = aliased(Actor)
     labels: dict[int, tuple[int, str]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = session.execute(
             select(Hop.id, Document.id, outlet.name, Document.title)
             .join(Document, Document.id == Hop.document_id)
@@ -193,7 +185,7 @@ def _links_from(session: Session, hop_ids: set[int]) -> dict[int, int | None]:
     """hop -> via_hop for the given hops and every hop their via_hop links lead to."""
     hops = Hop.__table__
     edges: dict[int, int | None] = {}
-    for chunk in _chunks(hop_ids):
+    for chunk in chunks(hop_ids):
         start = select(hops.c.id, hops.c.via_hop_id, literal(0).label("depth")).where(hops.c.id.in_(chunk))
         walk = start.cte("via_links", recursive=True)
         walk = walk.union_all(

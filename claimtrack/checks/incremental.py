@@ -21,7 +21,7 @@ None: the caller then audits everything, which is always correct.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,13 +29,13 @@ from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from claimtrack.checks import scope_for_key
+from claimtrack.checks._common import chunks
 from claimtrack.models import Document, Event, Hop, Statement
 
 #: more changed claims than this and a whole audit is cheaper than a scoped one
 MAX_CLAIMS = 5_000
 #: event types whose rows no audit rule reads
 IRRELEVANT = frozenset({"verdict", "claim_relation", "affiliation", "external_id", "actor_alias", "suggestion"})
-_CHUNK = 5_000
 _MAX_DEPTH = 1000
 
 
@@ -143,24 +143,23 @@ def resolve(session: Session, changes: Changes) -> set[int] | None:
             return None  # a bulk import: the whole audit is the cheaper answer
         ids = set(range(first, last + 1))
         {"claims": claims, "statements": statements, "hops": hops}.get(table, set()).update(ids)
-    if changes.actors:
-        actors = sorted(changes.actors)
+    for actors in chunks(changes.actors):
         statements.update(_ids(session, select(Statement.id), or_(Statement.speaker_id.in_(actors),
                                                                    Statement.on_behalf_of_id.in_(actors))))
         hops.update(_ids(session, select(Hop.id), Hop.via_actor_id.in_(actors)))
         documents.update(_ids(session, select(Document.id), Document.outlet_id.in_(actors)))
-    for chunk in _chunks(documents):
+    for chunk in chunks(documents):
         hops.update(session.scalars(select(Hop.id).where(Hop.document_id.in_(chunk))))
-    for chunk in _chunks(hops):
+    for chunk in chunks(hops):
         statements.update(session.scalars(select(Hop.statement_id).where(Hop.id.in_(chunk))))
     # every hop of those statements: a hop linked by name only counts with another hop of its
     # statement (the intermediary's report, the speaker's own words), and so do the hops relying on it
-    for chunk in _chunks(statements):
+    for chunk in chunks(statements):
         hops.update(session.scalars(select(Hop.id).where(Hop.statement_id.in_(chunk))))
     hops = _relying_on(session, hops)
-    for chunk in _chunks(hops):
+    for chunk in chunks(hops):
         statements.update(session.scalars(select(Hop.statement_id).where(Hop.id.in_(chunk))))
-    for chunk in _chunks(statements):
+    for chunk in chunks(statements):
         claims.update(session.scalars(select(Statement.claim_id).where(Statement.id.in_(chunk))))
         if len(claims) > MAX_CLAIMS:
             return None
@@ -171,7 +170,7 @@ def _relying_on(session: Session, hop_ids: set[int]) -> set[int]:
     """`hop_ids` and every hop whose via_hop chain passes through one of them."""
     found = set(hop_ids)
     hops = Hop.__table__
-    for chunk in _chunks(hop_ids):
+    for chunk in chunks(hop_ids):
         walk = select(hops.c.id, literal(0).label("depth")).where(hops.c.id.in_(chunk)).cte("relying", recursive=True)
         walk = walk.union_all(
             select(hops.c.id, walk.c.depth + 1).select_from(hops.join(walk, hops.c.via_hop_id == walk.c.id))
@@ -184,8 +183,3 @@ def _relying_on(session: Session, hop_ids: set[int]) -> set[int]:
 def _ids(session: Session, query: Any, condition: Any) -> list[int]:
     return list(session.scalars(query.where(condition)))
 
-
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    items = sorted(set(ids))
-    for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from claimtrack.checks import ObjectRef, Problem, Scope
 from claimtrack.checks._common import document_label, in_chunks, scope_hops, statement_ref
@@ -100,56 +100,76 @@ def closest_passage(piece: str, text: str, folded: tuple[str, list[int]] | None 
     return _SPACE.sub(" ", text[start:end]).strip()
 
 
+def _latest_version(scope: Scope) -> tuple[Any, Any]:
+    """(FROM clause joining the newest stored version to the hop, that version's column).
+
+    Whole database: a join to the newest version of every stored document, so the rule starts from
+    the stored texts (none in a bulk-loaded archive) and no list of document ids is ever bound (one
+    id per document broke PostgreSQL's 65,535 parameters at a million statements). Narrowed: one
+    probe of snapshots(document_id, version) per hop in scope, never a pass over every snapshot."""
+    if scope.whole:
+        latest = (select(Snapshot.document_id, func.max(Snapshot.version).label("version"))
+                  .group_by(Snapshot.document_id).subquery("latest_snapshot"))
+        return latest, latest.c.version
+    version = (select(func.max(Snapshot.version)).where(Snapshot.document_id == Hop.document_id)
+               .correlate(Hop).scalar_subquery())
+    return None, version
+
+
 def quote_not_in_document(session: Session, scope: Scope) -> list[Problem]:
-    """Direct and mixed quotes missing from the newest stored text of the document reporting them."""
+    """Direct and mixed quotes missing from the newest stored text of the document reporting them.
+
+    The quotes to check come in one query; each stored text is then read once (by document, a
+    chunk of documents at a time) and folded once, and only the hops found missing are labelled."""
     quote = func.coalesce(Hop.quote, Statement.quote)
-    base = scope_hops(
-        select(Hop.id, Hop.document_id)
-        .join(Statement, Statement.id == Hop.statement_id)
-        .where(quote.is_not(None), Statement.quote_kind.in_(("direct", "mixed"))),
-        scope,
-    )
-    rows = session.execute(base).all()
-    if not rows:
+    latest, version = _latest_version(scope)
+    query = (select(Hop.document_id, version, Hop.id, quote, Statement.quote_kind)
+             .join(Statement, Statement.id == Hop.statement_id))
+    if latest is not None:
+        query = query.join(latest, latest.c.document_id == Hop.document_id)
+    query = scope_hops(query.where(quote.is_not(None), Statement.quote_kind.in_(("direct", "mixed"))), scope)
+    if latest is None:
+        query = query.where(version.is_not(None))
+    by_document: dict[int, tuple[int, list[tuple[int, str, str]]]] = {}
+    for doc_id, newest, hop_id, text, kind in session.execute(query):
+        by_document.setdefault(doc_id, (newest, []))[1].append((hop_id, text, kind))
+    if not by_document:
         return []
-    doc_ids = sorted({doc_id for _, doc_id in rows})
-    latest = dict(session.execute(
-        select(Snapshot.document_id, func.max(Snapshot.version)).where(Snapshot.document_id.in_(doc_ids))
-        .group_by(Snapshot.document_id)).all())
-    problems: list[Problem] = []
-    checked = [hop_id for hop_id, doc_id in rows if doc_id in latest]
-    texts: dict[int, tuple[str, tuple[str, list[int]]]] = {}
-    if checked:
-        query = scope_hops(
-            select(Hop.id, quote, Statement.quote_kind, Statement.id, Actor.name, Statement.speaker_descriptor,
-                   Claim.text, Document.id, Document.title, Hop.document_id)
-            .join(Statement, Statement.id == Hop.statement_id)
-            .join(Claim, Claim.id == Statement.claim_id)
-            .join(Document, Document.id == Hop.document_id)
-            .outerjoin(Actor, Actor.id == Statement.speaker_id),
-            scope,
-        )
-        outlets = _outlets(session, [d for d in doc_ids if d in latest])
-        for hop_id, text, kind, sid, speaker, descriptor, claim_text, doc_id, title, _ in in_chunks(
-                session, query, Hop.id, checked):
-            if doc_id not in texts:
-                body = session.scalar(select(Snapshot.text).where(Snapshot.document_id == doc_id,
-                                                                  Snapshot.version == latest[doc_id])) or ""
-                texts[doc_id] = (body, quote_fold(body))
-            body, folded = texts[doc_id]
+    other = aliased(Snapshot)
+    texts = select(Snapshot.document_id, Snapshot.text).where(
+        Snapshot.version == select(func.max(other.version)).where(other.document_id == Snapshot.document_id)
+        .correlate(Snapshot).scalar_subquery())
+    found: list[tuple[int, int, str, list[str], str | None]] = []  # hop, version, quote, missing, closest
+    for doc_id, body in in_chunks(session, texts, Snapshot.document_id, by_document):
+        newest, quotes = by_document[doc_id]
+        folded = quote_fold(body)
+        for hop_id, text, kind in quotes:
             missing = find_quote(text, kind, body, folded)
-            if not missing:
-                continue
-            problems.append(_problem(hop_id, text, missing, body, folded, latest[doc_id],
-                                     document_label(doc_id, outlets.get(doc_id), title),
-                                     statement_ref(sid, speaker, descriptor, claim_text)))
+            if missing:
+                found.append((hop_id, newest, text, missing, closest_passage(missing[0], body, folded)))
+    return _problems(session, found)
+
+
+def _problems(session: Session, found: list[tuple[int, int, str, list[str], str | None]]) -> list[Problem]:
+    """The findings, labelled (one query for the hops found, a chunk at a time)."""
+    outlet = aliased(Actor)
+    labels = select(Hop.id, Statement.id, Actor.name, Statement.speaker_descriptor, Claim.text, Document.id,
+                    outlet.name, Document.title) \
+        .join(Statement, Statement.id == Hop.statement_id).join(Claim, Claim.id == Statement.claim_id) \
+        .join(Document, Document.id == Hop.document_id).outerjoin(Actor, Actor.id == Statement.speaker_id) \
+        .outerjoin(outlet, outlet.id == Document.outlet_id)
+    label_of = {row[0]: row[1:] for row in in_chunks(session, labels, Hop.id, [f[0] for f in found])}
+    problems = []
+    for hop_id, version, quote, missing, passage in sorted(found):
+        sid, speaker, descriptor, claim_text, doc_id, outlet_name, title = label_of[hop_id]
+        problems.append(_problem(hop_id, quote, missing, passage, version, document_label(doc_id, outlet_name, title),
+                                 statement_ref(sid, speaker, descriptor, claim_text)))
     return problems
 
 
-def _problem(hop_id: int, quote: str, missing: list[str], body: str, folded: tuple[str, list[int]], version: int,
-             here: str, statement: ObjectRef) -> Problem:
+def _problem(hop_id: int, quote: str, missing: list[str], passage: str | None, version: int, here: str,
+             statement: ObjectRef) -> Problem:
     piece = missing[0]
-    passage = closest_passage(piece, body, folded)
     if passage:
         diff = word_diff(passage, piece)
         closest = f'; the closest passage is "{passage}" (word changes: {diff["text"]})'
@@ -164,13 +184,6 @@ def _problem(hop_id: int, quote: str, missing: list[str], body: str, folded: tup
         "Check the wording against the article.",
         [ObjectRef("hop", hop_id, here), statement], f"{RULE}:hop:{hop_id}", details,
     )
-
-
-def _outlets(session: Session, doc_ids: list[int]) -> dict[int, str]:
-    if not doc_ids:
-        return {}
-    return dict(session.execute(select(Document.id, Actor.name).join(Actor, Actor.id == Document.outlet_id)
-                                .where(Document.id.in_(doc_ids))).all())
 
 
 @dataclass(frozen=True)

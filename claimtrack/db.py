@@ -30,7 +30,8 @@ T = TypeVar("T")
 
 #: Alembic revisions this code knows, oldest first; the last one is what the models describe.
 KNOWN_REVISIONS = ("0001_baseline", "0002_license_database_id", "0003_snapshots", "0004_row_hashes",
-                   "0005_url_escapes", "0006_audit_marks", "0007_retire_and_merge", "0008_hop_cover_index")
+                   "0005_url_escapes", "0006_audit_marks", "0007_retire_and_merge", "0008_hop_cover_index",
+                   "0009_read_path_indexes")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 ENV_URL = "CLAIMTRACK_DATABASE_URL"

@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -105,6 +106,19 @@ def _status_checks() -> tuple[CheckConstraint, CheckConstraint]:
 def _status_column() -> Mapped[str]:
     # server_default too: bulk imports (COPY on PostgreSQL) name only the columns they fill
     return mapped_column(String(20), default=StatementStatus.NORMAL.value, server_default=StatementStatus.NORMAL.value)
+
+
+#: the few rows that do not count: partial indexes on them (migration 0009) let
+#: claimtrack.queries.live's retired_*_ids() read those rows instead of scanning the table.
+#: Each predicate is exactly the SQL those queries write, so both backends match it to the index,
+#: and each index holds the predicate's columns and the id, so it answers without the table.
+RETIRED_OR_MERGED = "NOT (status = 'normal' AND merged_into_id IS NULL)"
+RETIRED = "status != 'normal'"
+
+
+def _retired_index(table: str, predicate: str, *columns: str) -> Index:
+    return Index(f"ix_{table}_retired", *columns, "id", sqlite_where=sql_text(predicate),
+                 postgresql_where=sql_text(predicate))
 
 
 def _version_column() -> Mapped[int]:
@@ -256,6 +270,7 @@ class Document(Base, PartialDateMixin):
         Index("ix_documents_published_on", "published_on"),
         *_status_checks(),
         CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"),
+        _retired_index("documents", RETIRED_OR_MERGED, "status", "merged_into_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -385,6 +400,7 @@ class Claim(Base):
         ),
         *_status_checks(),
         CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"),
+        _retired_index("claims", RETIRED_OR_MERGED, "status", "merged_into_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -471,6 +487,7 @@ class Statement(Base, PartialDateMixin):
         Index("ix_statements_said_on", "said_on"),
         # covering index for the conflicts query: stance and reversal candidates in one scan
         Index("ix_statements_claim_speaker_stance", "claim_id", "speaker_id", "stance", "status"),
+        _retired_index("statements", RETIRED, "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -528,6 +545,9 @@ class Hop(Base):
         UniqueConstraint("document_id", "statement_id"),
         # every lookup by document, and every hop column the outlet report counts (queries/outlet.py)
         Index("ix_hops_document_cover", "document_id", "statement_id", "via_hop_id", "via_actor_id", "status"),
+        # PostgreSQL only: the document of a cited hop read from the index, not the table's pages
+        # (the outlet report looks up tens of thousands; SQLite's rowid lookup is already that)
+        Index("ix_hops_id_document", "id", "document_id").ddl_if(dialect="postgresql"),
         CheckConstraint("via_hop_id IS NULL OR via_hop_id <> id", name="not_via_self"),
         CheckConstraint("NOT (is_primary AND via_hop_id IS NOT NULL)", name="primary_has_no_source"),
         *_status_checks(),

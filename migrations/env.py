@@ -28,6 +28,11 @@ FTS_MARK = "_fts"
 def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
     if name and FTS_MARK in name:
         return False
+    if type_ == "index" and not reflected:
+        # an index the models build on one backend only (`Index(...).ddl_if(dialect=...)`)
+        only_on = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+        if only_on is not None and only_on != context.get_context().dialect.name:
+            return False
     return True
 
 

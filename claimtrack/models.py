@@ -7,9 +7,11 @@ when it does not come through claimtrack's own code.
 Dates that reporting gives vaguely ("in April") are stored as three columns: the first day of
 the period, its precision, and an approximate flag (see claimtrack.dates.PartialDate).
 Timestamps are UTC.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: SQLAlchemy reads every `Mapped[...]` annotation
+when a class is defined, and as strings it evaluates each of them (~200) on every start-up;
+only the relationships to classes defined further down are quoted.
+"""
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -168,9 +170,9 @@ class Actor(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    aliases: Mapped[list[ActorAlias]] = relationship(back_populates="actor", order_by="ActorAlias.id")
-    external_ids: Mapped[list[ExternalId]] = relationship(back_populates="actor", order_by="ExternalId.id")
-    affiliations: Mapped[list[Affiliation]] = relationship(
+    aliases: Mapped[list["ActorAlias"]] = relationship(back_populates="actor", order_by="ActorAlias.id")
+    external_ids: Mapped[list["ExternalId"]] = relationship(back_populates="actor", order_by="ExternalId.id")
+    affiliations: Mapped[list["Affiliation"]] = relationship(
         back_populates="actor", foreign_keys="Affiliation.actor_id", order_by="Affiliation.id"
     )
 
@@ -191,7 +193,7 @@ class ActorAlias(Base):
     alias: Mapped[str] = mapped_column(String(300))
     normalized: Mapped[str] = mapped_column(String(300), index=True)
 
-    actor: Mapped[Actor] = relationship(back_populates="aliases")
+    actor: Mapped["Actor"] = relationship(back_populates="aliases")
 
 
 class ExternalId(Base):
@@ -205,7 +207,7 @@ class ExternalId(Base):
     scheme: Mapped[str] = mapped_column(String(50))
     value: Mapped[str] = mapped_column(String(500))
 
-    actor: Mapped[Actor] = relationship(back_populates="external_ids")
+    actor: Mapped["Actor"] = relationship(back_populates="external_ids")
 
 
 class Affiliation(Base, PartialDateMixin):
@@ -235,8 +237,8 @@ class Affiliation(Base, PartialDateMixin):
     status_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = _version_column()
 
-    actor: Mapped[Actor] = relationship(back_populates="affiliations", foreign_keys=[actor_id])
-    organization: Mapped[Actor | None] = relationship(foreign_keys=[organization_id])
+    actor: Mapped["Actor"] = relationship(back_populates="affiliations", foreign_keys=[actor_id])
+    organization: Mapped["Actor | None"] = relationship(foreign_keys=[organization_id])
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
@@ -296,8 +298,8 @@ class Document(Base, PartialDateMixin):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
     version: Mapped[int] = _version_column()
 
-    outlet: Mapped[Actor | None] = relationship()
-    hops: Mapped[list[Hop]] = relationship(back_populates="document", foreign_keys="Hop.document_id")
+    outlet: Mapped["Actor | None"] = relationship()
+    hops: Mapped[list["Hop"]] = relationship(back_populates="document", foreign_keys="Hop.document_id")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
@@ -336,7 +338,7 @@ class Snapshot(Base):
     retrieved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    document: Mapped[Document] = relationship()
+    document: Mapped["Document"] = relationship()
 
 
 class Suggestion(Base):
@@ -381,8 +383,8 @@ class Suggestion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    snapshot: Mapped[Snapshot] = relationship()
-    speaker: Mapped[Actor | None] = relationship()
+    snapshot: Mapped["Snapshot"] = relationship()
+    speaker: Mapped["Actor | None"] = relationship()
 
 
 # --------------------------------------------------------------------------- claims
@@ -420,8 +422,8 @@ class Claim(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    statements: Mapped[list[Statement]] = relationship(back_populates="claim", order_by="Statement.id")
-    verdicts: Mapped[list[Verdict]] = relationship(back_populates="claim", order_by="Verdict.id")
+    statements: Mapped[list["Statement"]] = relationship(back_populates="claim", order_by="Statement.id")
+    verdicts: Mapped[list["Verdict"]] = relationship(back_populates="claim", order_by="Verdict.id")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
@@ -454,8 +456,8 @@ class ClaimRelation(Base):
     status_reason: Mapped[str | None] = mapped_column(Text)  # why it was rejected or retracted
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    source: Mapped[Claim] = relationship(foreign_keys=[source_claim_id])
-    target: Mapped[Claim] = relationship(foreign_keys=[target_claim_id])
+    source: Mapped["Claim"] = relationship(foreign_keys=[source_claim_id])
+    target: Mapped["Claim"] = relationship(foreign_keys=[target_claim_id])
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
@@ -514,12 +516,12 @@ class Statement(Base, PartialDateMixin):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    claim: Mapped[Claim] = relationship(back_populates="statements")
-    speaker: Mapped[Actor | None] = relationship(foreign_keys=[speaker_id])
-    on_behalf_of: Mapped[Actor | None] = relationship(foreign_keys=[on_behalf_of_id])
-    parent: Mapped[Statement | None] = relationship(remote_side=[id], back_populates="nested")
-    nested: Mapped[list[Statement]] = relationship(back_populates="parent")
-    hops: Mapped[list[Hop]] = relationship(back_populates="statement", order_by="Hop.id")
+    claim: Mapped["Claim"] = relationship(back_populates="statements")
+    speaker: Mapped["Actor | None"] = relationship(foreign_keys=[speaker_id])
+    on_behalf_of: Mapped["Actor | None"] = relationship(foreign_keys=[on_behalf_of_id])
+    parent: Mapped["Statement | None"] = relationship(remote_side=[id], back_populates="nested")
+    nested: Mapped[list["Statement"]] = relationship(back_populates="parent")
+    hops: Mapped[list["Hop"]] = relationship(back_populates="statement", order_by="Hop.id")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
@@ -567,10 +569,10 @@ class Hop(Base):
     status_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = _version_column()
 
-    document: Mapped[Document] = relationship(back_populates="hops", foreign_keys=[document_id])
-    statement: Mapped[Statement] = relationship(back_populates="hops")
-    via_hop: Mapped[Hop | None] = relationship(remote_side=[id])
-    via_actor: Mapped[Actor | None] = relationship()
+    document: Mapped["Document"] = relationship(back_populates="hops", foreign_keys=[document_id])
+    statement: Mapped["Statement"] = relationship(back_populates="hops")
+    via_hop: Mapped["Hop | None"] = relationship(remote_side=[id])
+    via_actor: Mapped["Actor | None"] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
@@ -618,8 +620,8 @@ class Verdict(Base, PartialDateMixin):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    claim: Mapped[Claim] = relationship(back_populates="verdicts")
-    reviewer: Mapped[Actor | None] = relationship()
+    claim: Mapped["Claim"] = relationship(back_populates="verdicts")
+    reviewer: Mapped["Actor | None"] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 

@@ -24,7 +24,7 @@ except SystemExit:
 heavy = [m for m in ("sqlalchemy", "alembic", "psycopg", "rapidfuzz", "pydantic") if m in sys.modules]
 print("HEAVY:" + ",".join(heavy))
 print("MODULES:" + ",".join(sorted(m for m in sys.modules if m.startswith("claimtrack")
-                                    or m.split(".")[0] in ("rich", "pydantic", "alembic", "sqlalchemy"))))
+                                    or m.split(".")[0] in ("rich", "pydantic", "alembic", "sqlalchemy", "jinja2"))))
 """
 
 
@@ -82,12 +82,14 @@ def test_read_commands_import_no_alembic_pydantic_or_writers(demo_file, argv):
 
 
 @pytest.mark.parametrize("argv", [["report", "claim", "1", "--json"], ["report", "speaker", "Leonid Volkov", "--json"],
-                                  ["report", "outlet", "AFP", "--json"], ["chain", "1", "--json"]])
+                                  ["report", "outlet", "AFP", "--json"], ["chain", "1", "--json"],
+                                  ["conflicts", "--json"], ["conflicts", "--claim", "1", "--json"]])
 def test_report_json_imports_no_renderers(demo_file, argv):
     """`report … --json` builds the report's data only: Rich and the HTML templates are imported
     by the callables that render (they were imported up front once, and that crept back)."""
     _heavy, modules = probe("--db", str(demo_file), *argv)
-    renderers = {"claimtrack.reports.views", "claimtrack.reports.html", "claimtrack.reports.chain_tree"}
+    renderers = {"claimtrack.reports.views", "claimtrack.reports.html", "claimtrack.reports.chain_tree",
+                 "claimtrack.reports.conflicts", "jinja2"}
     assert not renderers & modules, sorted(_claimtrack_modules(modules))
     assert not any(m == "rich" or m.startswith("rich.") for m in modules), "--json needs no Rich"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -60,20 +60,15 @@ def conflicts(
     different figures for one count, speakers who reversed themselves, disagreeing verdicts.
     Each shows its sides in columns: who said it, the quote, when, and where it was reported.
     Retracted and deprecated statements are shown marked as such."""
-    from claimtrack.cli.report import check_output_path, deliver
+    from claimtrack.cli.report import check_output_path, deliver, html_module
 
     kinds = _kinds(kind)
     check_output_path(ctx, output, force)
     from claimtrack.cli.objects import actor_ref
     from claimtrack.dates import parse_optional_date
     from claimtrack.queries.conflicts import actor_ids_with_merged, find_conflicts
+    from claimtrack.queries.conflicts.text import conflict_notes
     from claimtrack.queries.lookup import get_claim
-    from claimtrack.reports.conflicts import (
-        conflict_notes,
-        conflicts_markdown,
-        conflicts_renderables,
-    )
-    from claimtrack.reports.html import conflicts_html
 
     since_date = parse_optional_date(since, "--since")
     with read_session(ctx) as session:
@@ -84,11 +79,19 @@ def conflicts(
                                 include_retracted=include_retracted, limit=limit or None)
     deliver(
         json_data=lambda: [c.to_dict() for c in result.conflicts],
-        renderables=lambda: conflicts_renderables(result),
-        markdown_text=lambda: conflicts_markdown(result),
+        renderables=lambda: _renderers().conflicts_renderables(result),
+        markdown_text=lambda: _renderers().conflicts_markdown(result),
         as_json=as_json, markdown=markdown, output=output, ctx=ctx, force=force, title="claimtrack conflicts",
-        notes=conflict_notes(result), html=lambda: conflicts_html(result, kind=", ".join(kinds) if kinds else None),
+        notes=conflict_notes(result),
+        html=lambda: html_module().conflicts_html(result, kind=", ".join(kinds) if kinds else None),
     )
+
+
+def _renderers() -> Any:
+    """Rich renderers, imported only to print them (`--json` needs none)."""
+    from claimtrack.reports import conflicts as renderers
+
+    return renderers
 
 
 def register(app: typer.Typer) -> None:

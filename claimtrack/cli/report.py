@@ -36,7 +36,7 @@ def _views() -> Any:
     return views
 
 
-def _html() -> Any:
+def html_module() -> Any:
     """claimtrack.reports.html (the templates), imported when a report is exported."""
     from claimtrack.reports import html
 
@@ -75,8 +75,11 @@ def deliver(*, json_data: Callable[[], Any], renderables: Callable[[], list[Any]
         raise typer.BadParameter("choose one of --json and --markdown", param_hint="'--json' / '--markdown'")
     if as_json:
         out.emit_json(json_data())
+        from claimtrack.display import shown
+
         for note in [*(notes or []), *(notes_for() if notes_for is not None else [])]:
-            out.err_console.print(note, soft_wrap=True)
+            # what err_console would print (a str is user text: shown literally), without Rich
+            sys.stderr.write(shown(note) + "\n")
     elif markdown:
         sys.stdout.write(markdown_text())
     else:
@@ -113,7 +116,7 @@ def report_claim(
     deliver(json_data=report.to_dict, renderables=lambda: _views().claim_renderables(report),
             markdown_text=lambda: _views().claim_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title=f"claimtrack · claim {report.claim.id}", html=lambda: _html().claim_html(report))
+            title=f"claimtrack · claim {report.claim.id}", html=lambda: html_module().claim_html(report))
 
 
 @report_app.command("speaker")
@@ -136,7 +139,7 @@ def report_speaker(
     deliver(json_data=report.to_dict, renderables=lambda: _views().speaker_renderables(report),
             markdown_text=lambda: _views().speaker_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title=f"claimtrack · {report.actor.name}", html=lambda: _html().speaker_html(report))
+            title=f"claimtrack · {report.actor.name}", html=lambda: html_module().speaker_html(report))
 
 
 @report_app.command("outlet")
@@ -159,7 +162,7 @@ def report_outlet(
     deliver(json_data=report.to_dict, renderables=lambda: _views().outlet_renderables(report),
             markdown_text=lambda: _views().outlet_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
-            title=f"claimtrack · {report.actor.name}", html=lambda: _html().outlet_html(report))
+            title=f"claimtrack · {report.actor.name}", html=lambda: html_module().outlet_html(report))
 
 
 @report_app.command("timeline")
@@ -188,7 +191,7 @@ def report_timeline(
             markdown_text=lambda: _views().timeline_markdown(report), as_json=as_json, markdown=markdown, output=output,
             ctx=ctx, force=force,
             title="claimtrack · timeline", notes_for=lambda: _views().timeline_notes(report),
-            html=lambda: _html().timeline_html(report))
+            html=lambda: html_module().timeline_html(report))
 
 
 def register(app: typer.Typer) -> None:

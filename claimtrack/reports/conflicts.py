@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrack.queries.conflicts import Conflict, ConflictList
+from claimtrack.queries.conflicts.text import conflict_notes
 from claimtrack.reports.common import SEVERITY_STYLES, escape_md, item_markdown, items_cell
 from claimtrack.reports.text import user
 
@@ -33,25 +34,6 @@ def conflicts_renderables(result: ConflictList) -> list[RenderableType]:
     parts: list[RenderableType] = [conflict_renderable(c) for c in result.conflicts]
     parts.extend(Text(note, style="dim") for note in conflict_notes(result))
     return parts
-
-
-def conflict_notes(result: ConflictList) -> list[str]:
-    """What the listing leaves out, said out loud (never silently)."""
-    notes = []
-    if not result.conflicts:
-        notes.append("No conflicts found.")
-    if result.total is None:
-        notes.append(f"Showing the {len(result.conflicts)} most severe conflicts; there are more "
-                     "(use --limit to see more). Conflicts resting only on retracted or deprecated "
-                     "records come after them (--include-retracted lists them).")
-    elif result.total > len(result.conflicts):
-        notes.append(f"Showing {len(result.conflicts)} of {result.total} conflicts (most severe first); "
-                     "use --limit to see more.")
-    if result.hidden_retracted:
-        plural = "s" if result.hidden_retracted != 1 else ""
-        notes.append(f"{result.hidden_retracted} conflict{plural} resting only on retracted or deprecated "
-                     f"records not shown; --include-retracted lists {'them' if plural else 'it'}.")
-    return notes
 
 
 def conflict_markdown(conflict: Conflict) -> str:

@@ -111,7 +111,7 @@ def timeline_html(report: Any, **context: Any) -> str:
 
 
 def conflicts_html(result: Any, *, kind: str | None = None, kinds: list[str] | None = None, **context: Any) -> str:
-    from claimtrack.reports.conflicts import conflict_notes
+    from claimtrack.queries.conflicts.text import conflict_notes
 
     return page("conflicts.html.j2", title="claimtrack · conflicts" + (f": {kind}" if kind else ""), result=result,
                 kind=kind, kinds=kinds or [], conflict_notes=conflict_notes(result), **context)

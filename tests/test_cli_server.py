@@ -72,7 +72,10 @@ class Servers:
         for name in os.listdir(self.folder):
             if not name.endswith(".lock"):
                 continue
-            fd = os.open(os.path.join(self.folder, name), os.O_RDWR)
+            try:
+                fd = os.open(os.path.join(self.folder, name), os.O_RDWR)
+            except FileNotFoundError:
+                continue  # its server removed it as it ended
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -258,6 +261,43 @@ def test_another_key_gets_its_own_server_and_a_dead_server_falls_back(servers, d
     stopped = servers.run("server", "stop", env=other)
     assert stopped.returncode == 0 and str(replaced[0]["pid"]) in stopped.stdout
     assert [info["key"] for info in servers.live()] == [first["key"]]
+
+
+def test_servers_leave_no_files_behind_and_remove_what_killed_ones_left():
+    """A server that stops removes its socket and its lock file (a checkout makes a new key at
+    every edit: each used to leave an empty lock file); a server that starts removes the socket
+    and lock file of a killed one (nobody holds its lock) and keeps those of a live one."""
+    folder = tempfile.mkdtemp(prefix="ctl-", dir="/tmp" if os.path.isdir("/tmp") else None)
+    os.chmod(folder, 0o700)
+    runner = Servers(folder)
+
+    def socket_file(name: str) -> None:  # a socket nobody listens on, as a SIGKILL leaves it
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.bind(os.path.join(folder, name))
+        sock.close()
+
+    socket_file("s-00000000deadbeef")
+    Path(folder, "s-00000000deadbeef.lock").touch()
+    Path(folder, "s-000000000000aaaa.lock").touch()
+    socket_file("s-00000000c0ffee00")  # its server is preloading: it holds its lock, no socket yet
+    holder = os.open(os.path.join(folder, "s-00000000c0ffee00.lock"), os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        own = os.path.basename(runner.start()["socket"])
+        names = set(os.listdir(folder))
+        assert names & {"s-00000000deadbeef", "s-00000000deadbeef.lock", "s-000000000000aaaa.lock"} == set()
+        assert {own, f"{own}.lock", "s-00000000c0ffee00", "s-00000000c0ffee00.lock"} <= names
+        assert "s-00000000deadbeef.lock" in Path(folder, "server.log").read_text()
+        assert runner.run("server", "stop").returncode == 0
+        deadline = time.monotonic() + 60
+        while f"{own}.lock" in os.listdir(folder):
+            assert time.monotonic() < deadline, "the stopped server left its lock file"
+            time.sleep(0.05)
+        assert own not in os.listdir(folder)
+    finally:
+        os.close(holder)
+        runner.stop_everything()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_the_key_follows_the_package_files(tmp_path, monkeypatch):

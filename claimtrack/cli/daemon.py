@@ -22,7 +22,6 @@ it forks.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import select
@@ -33,7 +32,7 @@ import sys
 import time
 from typing import Any
 
-from claimtrack.cli import launch
+from claimtrack.cli import launch, runfolder, worker
 
 CHECK_SECONDS = 20.0
 REQUEST_TIMEOUT = 5.0
@@ -163,13 +162,10 @@ class Server:
             pass
 
     def take_lock(self) -> bool:
-        import fcntl
-
-        self.lock_fd = os.open(f"{self.path}.lock", os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
-        try:
-            fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        fd = runfolder.take(f"{self.path}.lock")
+        if fd is None:
             return False
+        self.lock_fd = fd
         return True
 
     def bind(self) -> None:
@@ -204,6 +200,9 @@ class Server:
             signal.signal(getattr(signal, name), self._stop_signal)
         self.bind()
         self.log(f"serving on {self.path} (preloaded in {self.preload_seconds:.2f} s)")
+        removed = runfolder.sweep(self.folder, self.path)
+        if removed:
+            self.log(f"removed what stopped servers left: {', '.join(removed)}")
         try:
             self.loop()
         finally:
@@ -266,6 +265,9 @@ class Server:
             except InterruptedError:
                 continue
             self._reported(pid, status, usage)
+        if self.lock_fd >= 0:
+            runfolder.give_back(f"{self.path}.lock", self.lock_fd)
+            self.lock_fd = -1
 
     def reap(self) -> None:
         while self.children:
@@ -360,14 +362,14 @@ class Server:
                 if sock is not None:
                     sock.close()
             os.close(self.lock_fd)
-            _default_signals()
+            worker.default_signals()
             for target, fd in enumerate(fds):
                 os.dup2(fd, target)
                 os.close(fd)
             conn.settimeout(None)
             conn.sendall(f"pid {os.getpid()}\n".encode("ascii"))
-            _take_client_state(request)
-            code = run_command(self.group, list(request["argv"]), str(request["prog"]))
+            worker.take_client_state(request)
+            code = worker.run_command(self.group, list(request["argv"]), str(request["prog"]))
         except BaseException as exc:  # noqa: BLE001 - a worker never returns into the server's loop
             try:
                 sys.stderr.write(f"claimtrack: the command server could not run the command: {exc!r}\n"
@@ -378,115 +380,12 @@ class Server:
             code = 1
         if code is None:  # killed itself with the signal that ended it (an uncaught Ctrl-C)
             os._exit(1)
-        _release_client_files()
+        worker.release_client_files()
         try:
             conn.sendall(f"exit {code}\n".encode("ascii"))
         except OSError:
             pass
         os._exit(code & 0xFF)
-
-
-def _default_signals() -> None:
-    """What a fresh Python process starts with."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGWINCH", "SIGCHLD", "SIGUSR1", "SIGUSR2", "SIGTSTP",
-                 "SIGTTIN", "SIGTTOU", "SIGCONT"):
-        number = getattr(signal, name, None)
-        if number is not None:
-            signal.signal(number, signal.SIG_DFL)
-    for name in ("SIGPIPE", "SIGXFSZ"):
-        number = getattr(signal, name, None)
-        if number is not None:
-            signal.signal(number, signal.SIG_IGN)
-
-
-def _text_stream(fd: int, info: list[Any], name: str) -> io.TextIOWrapper:
-    """A text stream on fd as Python makes sys.stdin/stdout/stderr: the client's encoding and
-    error handler, line-buffered on a terminal (stderr always), "\\n" line ends."""
-    encoding, errors, tty = str(info[0]), str(info[1]), bool(info[2])
-    reading = fd == 0
-    raw = io.FileIO(fd, "rb" if reading else "wb", closefd=False)
-    raw.name = name
-    buffer: Any = io.BufferedReader(raw) if reading else io.BufferedWriter(raw)
-    return io.TextIOWrapper(buffer, encoding=encoding, errors=errors, newline="\n",
-                            line_buffering=not reading and (tty or fd == 2))
-
-
-def _take_client_state(request: dict[str, Any]) -> None:
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update({str(k): str(v) for k, v in request["env"].items()})
-    time.tzset()
-    os.umask(int(request["umask"]))
-    sys.argv = [str(request["argv0"]), *map(str, request["argv"])]
-    streams = [_text_stream(fd, info, name)
-               for fd, info, name in zip((0, 1, 2), request["stdio"], ("<stdin>", "<stdout>", "<stderr>"))]
-    sys.stdin, sys.stdout, sys.stderr = streams
-    sys.__stdin__, sys.__stdout__, sys.__stderr__ = streams  # type: ignore[misc]
-
-
-def run_command(group: Any, argv: list[str], prog: str) -> int | None:
-    """Run the command as the console script would in a fresh process, and end like Python
-    does: the exit code (None: the process killed itself with the signal that ended it)."""
-    import atexit
-
-    import typer.main
-
-    from claimtrack.cli.app import app
-
-    build = typer.main.get_command  # the command tree was built once, in the server: reuse it
-    typer.main.get_command = lambda typer_app: group if typer_app is app else build(typer_app)  # type: ignore[assignment]
-    code: int | None = 0
-    interrupted = False
-    try:
-        app(args=argv, prog_name=prog)
-    except SystemExit as exc:
-        code = exit_code(exc.code)
-    except KeyboardInterrupt:
-        sys.excepthook(*sys.exc_info())
-        interrupted = True
-    except BaseException:  # noqa: BLE001 - an uncaught error, shown as Python would show it
-        sys.excepthook(*sys.exc_info())
-        code = 1
-    atexit._run_exitfuncs()
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        code = 120  # what Python exits with when stdout cannot be flushed at exit
-    try:
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-    if interrupted:
-        _release_client_files()
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGINT)
-        return None
-    return code
-
-
-def exit_code(value: object) -> int:
-    """sys.exit(value) as Python's own exit sees it."""
-    if value is None:
-        return 0
-    if isinstance(value, int):
-        return value & 0xFF
-    try:
-        sys.stderr.write(f"{value}\n")
-    except (OSError, ValueError):
-        pass
-    return 1
-
-
-def _release_client_files() -> None:
-    """Let go of the client's stdin/stdout/stderr before it is told to exit."""
-    try:
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        os.close(null)
-    except OSError:
-        pass
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -324,13 +324,17 @@ def spawn(path: str, server_key: str) -> None:
     try:
         import fcntl
 
-        lock = os.open(f"{path}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return  # a server for this key is starting (or running and about to bind)
-        finally:
-            os.close(lock)
+        try:  # not created here: the server makes it, and removes it when it ends
+            lock = os.open(f"{path}.lock", os.O_RDWR)
+        except FileNotFoundError:
+            pass
+        else:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # a server for this key is starting (or running and about to bind)
+            finally:
+                os.close(lock)
         pid = os.fork()
     except OSError:
         return

@@ -14,7 +14,10 @@ Parts:
 - plans    EXPLAIN (QUERY PLAN) of every SQL statement those functions issue; full scans listed;
 - startup  bench/startup.py: `--help` vs `python -c pass` (≤ 6x), every read command vs
            `sqlite-utils tables` (≤ 2x) and write commands (≤ 2.5x) on the demo database, median
-           wall and CPU of 9 interleaved runs; `log`/`report claim` inside `claimtrack shell`.
+           wall and CPU of 9 interleaved runs, warm (command server) and cold (own process), on
+           SQLite and PostgreSQL; `log`/`report claim` inside `claimtrack shell` (< 30 ms).
+
+The last lines sum up every target: how many rows meet it, and the worst miss with its cause.
 
 A measurement whose code is not there yet is skipped with the reason printed; the run goes on.
 Ratios are the figures to trust on a shared machine: numerator and baseline ran seconds apart.
@@ -73,6 +76,8 @@ class Row:
     #: for rows whose target is a multiple of their baseline, "≤ 2x"):
     #: on a shared machine the wall figure mostly waits for a core
     cpu: float | None = None
+    #: why a missed target is missed (printed with the verdict): what the part knows of the cause
+    why: str = ""
 
     def verdict(self) -> str:
         """met / MISSED by how much, and what the CPU time and the machine's load say about it."""
@@ -94,7 +99,7 @@ class Row:
             why.append("met on CPU")
         if self.load is not None and self.load > (os.cpu_count() or 1):
             why.append(f"load {self.load:.0f} on {os.cpu_count()} cores")
-        return ", ".join(why)
+        return ", ".join(why) + (f": {self.why}" if self.why else "")
 
     @property
     def ratio(self) -> float | None:
@@ -776,12 +781,38 @@ def demo_database(args: argparse.Namespace) -> str | None:
     return None
 
 
-def part_startup(args: argparse.Namespace, results: Results) -> None:
-    """Start-up ratios and the shell's latency: bench/startup.py (targets from issue #17)."""
+def postgresql_demo(args: argparse.Namespace) -> str:
+    """The demo's records in a fresh PostgreSQL database (what `claimtrack demo` loads)."""
+    from claimtrack.db import Database
+    from claimtrack.demo import DEMO_USER, demo_data_path
+    from claimtrack.formats import import_native
+
+    url = fresh_postgresql(args.pg_url, "ct_bench_startup_demo")
+    database = Database(url, user=DEMO_USER)
+    try:
+        with database.write() as session, demo_data_path().open("rb") as stream:
+            import_native(session, stream)
+    finally:
+        database.dispose()
+    return url
+
+
+def part_startup(args: argparse.Namespace, results: Results, backends: list[str]) -> None:
+    """Start-up ratios and the shell's latency on each backend's demo database: bench/startup.py
+    (targets from issue #17)."""
     import startup
 
     log("startup")
-    startup.part_startup(args, results, Row, CLAIMTRACK, demo_database(args))
+    demos = {}
+    sqlite_demo = demo_database(args)
+    if sqlite_demo is not None:
+        demos["sqlite"] = sqlite_demo
+    if "postgresql" in backends:
+        try:
+            demos["postgresql"] = postgresql_demo(args)
+        except Exception as exc:  # noqa: BLE001 (no PostgreSQL: the SQLite rows still run)
+            results.skip("start-up on PostgreSQL", f"no demo database on {args.pg_url}: {exc}")
+    startup.part_startup(args, results, Row, CLAIMTRACK, demos)
 
 
 def part_cli_large(args: argparse.Namespace, results: Results, backend: str) -> None:
@@ -815,10 +846,14 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
 
 
+#: width of the `what` column (a start-up row: "claimtrack report claim 1 --json — cold (own process)")
+WHAT = 56
+
+
 def _format_row(row: Row) -> str:
     ratio = f"{row.ratio:.2f}×" if row.ratio is not None else ""
     met = row.verdict()
-    return (f"{row.part:8} {row.backend:10} {row.what[:46]:46} {_fmt(row.value, row.unit):>10} {row.unit:6} "
+    return (f"{row.part:8} {row.backend:10} {row.what[:WHAT]:{WHAT}} {_fmt(row.value, row.unit):>10} {row.unit:6} "
             f"{_fmt(row.baseline, row.unit):>10} {ratio:>7} {row.target:>16} {met:6} {_load(row)}{row.note}")
 
 
@@ -845,6 +880,24 @@ def markdown(args: argparse.Namespace, info: dict[str, Any], results: Results) -
     for line in results.skipped:
         lines.append(f"\nskipped: {line}")
     return "\n".join(lines) + "\n"
+
+
+def target_summary(results: Results) -> list[str]:
+    """Every target of the run, one line each: how many rows meet it, and the worst miss."""
+    groups: dict[tuple[str, str, str], list[Row]] = {}
+    for row in results.rows:
+        if row.met is not None:
+            kind = row.what.rsplit(" — ", 1)[1] if " — " in row.what else ""
+            groups.setdefault((row.part, row.target, kind), []).append(row)
+    lines = ["targets (issue #17): rows meeting each, and the worst miss with why"]
+    for (part, target, kind), rows in groups.items():
+        missed = [r for r in rows if not r.met]
+        line = f"  {part:8} {target:>10} {kind[:28]:28} {len(rows) - len(missed)}/{len(rows)} met"
+        if missed:
+            worst = max(missed, key=lambda r: (r.ratio or 0) if r.target.rstrip().endswith("x") else (r.value or 0))
+            line += f"; worst: [{worst.backend}] {worst.what.split(' — ')[0][:40]}: {worst.verdict()}"
+        lines.append(line)
+    return lines
 
 
 def machine() -> dict[str, Any]:
@@ -908,12 +961,12 @@ def main(argv: list[str] | None = None) -> int:
         if "incremental" in parts:
             part_incremental(args, results, backend)
     if "startup" in parts:
-        part_startup(args, results)
+        part_startup(args, results, [b for b in backends if b != "postgresql" or info.get("postgresql") != "unreachable"])
 
     print()
     print(f"claimtrack benchmark · N={args.n:,} · seed {args.seed} · {info['nproc']} cores · "
           f"Python {info['python']} · SQLite {info['sqlite']} · PostgreSQL {info.get('postgresql')}")
-    print(f"{'part':8} {'backend':10} {'what':46} {'value':>10} {'unit':6} {'baseline':>10} {'ratio':>7} "
+    print(f"{'part':8} {'backend':10} {'what':{WHAT}} {'value':>10} {'unit':6} {'baseline':>10} {'ratio':>7} "
           f"{'target':>16} {'':6} note")
     for row in results.rows:
         print(_format_row(row))
@@ -932,6 +985,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  [{p['backend']}] {p['query']}: {'; '.join(p['full_scans'])}\n      {shape[1]}")
     for line in results.skipped:
         print(f"skipped: {line}")
+    print()
+    for line in target_summary(results):
+        print(line)
     if args.markdown_out:
         Path(args.markdown_out).write_text(markdown(args, info, results))
     if args.json_out:

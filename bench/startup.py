@@ -311,8 +311,8 @@ def _measure(args: Any, results: Any, row_type: Any, claimtrack: str, demos: dic
     floors = _floors(row_type, results, baseline, base_what)
     for backend, demo in demos.items():
         floor = floors["postgresql" if backend == "postgresql" else "orm"]
-        why = (f"a command in its own process imports SQLAlchemy's ORM: {floor:.2f}x the baseline alone, "
-               f"{floors['models']:.2f}x with the models (floor rows)")
+        why = (f"a command in its own process imports SQLAlchemy's ORM{' and psycopg' * (backend == 'postgresql')}: "
+               f"{floor:.2f}x the baseline alone, {floors['models']:.2f}x with the models (floor rows)")
         for command in READS:
             for cold in modes:
                 m = paired(lambda _i, c=command, d=demo: [claimtrack, "--db", d, *c], baseline,
@@ -330,6 +330,11 @@ def _measure(args: Any, results: Any, row_type: Any, claimtrack: str, demos: dic
         if backend == "sqlite":
             shutil.copyfile(demo, work)
         for label, (wall, cpu) in shell_latency(work).items():
+            # the target is on the demo database (SQLite); PostgreSQL is shown beside it
+            demo_target = backend == "sqlite"
             results.add(row_type("startup", f"inside claimtrack shell: {label}", backend, wall, "ms", None, "",
-                                 f"< {SHELL_TARGET_MS:g} ms", wall < SHELL_TARGET_MS,
-                                 f"median of 30 in one process; CPU {cpu:.1f} ms", cpu=cpu))
+                                 f"< {SHELL_TARGET_MS:g} ms" if demo_target else "",
+                                 wall < SHELL_TARGET_MS if demo_target else None,
+                                 f"median of 30 in one process; CPU {cpu:.1f} ms"
+                                 + ("" if demo_target else " (client only; for comparison: the target is on the "
+                                                           "SQLite demo)"), cpu=cpu))

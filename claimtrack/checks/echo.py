@@ -233,43 +233,6 @@ def _ends_backward(scope: Scope) -> Any:
     )
 
 
-def _ends_forward() -> Any:
-    """The same rows for the whole database, walking forward from every chain's end.
-
-    Each hop is visited once (a chain of depth d costs d rows, not d(d+1)/2 as walking back
-    from each of its hops does), through the `hops.via_hop_id` index. A hop in a circle is never
-    reached from an end, so it has no origin, exactly as in the backward walk; and since every
-    hop relies on at most one other, the walk cannot loop. Only for the whole database: a scoped
-    audit starts from the few hops in scope instead.
-    """
-    end = _hops.alias("chain_end")
-    items = _item_origins(None)
-    origin, kind = _end_values(end, items)
-    # `link`: 1 on a primary end, 2 on a hop relying directly on a primary one (primary hops rely
-    # on nothing, so they are always chain ends), 10 + kind on a named end, 0 otherwise: carried so
-    # that the walk needs no lookup of the relied-on hop, nor the own-words subquery twice
-    link = case((end.c.is_primary.is_(True), 1), (kind > 0, 10 + kind), else_=0)
-    walk = (
-        select(end.c.id.label("hop_id"), origin.label("origin"), link.label("link"))
-        .select_from(end.outerjoin(items, items.c.for_hop == end.c.id))
-        .where(end.c.via_hop_id.is_(None))
-        .cte("echo_forward", recursive=True)
-    )
-    walk = walk.union_all(
-        select(_hops.c.id, walk.c.origin, case((walk.c.link == 1, 2), else_=0))
-        .select_from(walk.join(_hops, _hops.c.via_hop_id == walk.c.hop_id))
-    )
-    joined, start, statement, doc = _start_joins()
-    return (
-        select(statement.c.claim_id.label("claim_id"), start.c.document_id.label("start_doc"), walk.c.origin,
-               _quoter(statement, doc, (walk.c.link == 2) | _quotes_as_named(walk.c.link - 10, walk.c.origin))
-               .label("quoter"))
-        .select_from(walk.join(joined, start.c.id == walk.c.hop_id))
-        .where(*_carrying(start, statement, doc))
-        .subquery("echo_ends")
-    )
-
-
 def _origin_query(scope: Scope) -> tuple[Any, Any]:
     """Per claim: carrying documents, independent origins, relaying and quoting documents, one origin.
 
@@ -278,8 +241,7 @@ def _origin_query(scope: Scope) -> tuple[Any, Any]:
     docstring). Echoes = documents - origins - quoting: five reprints of a logged dispatch are
     5 echoes of it; five reprints citing an unlogged "AFP" are 4 (one stands for AFP's report).
     Returns the query and the HAVING condition of a claim with echoes."""
-    narrowed = scope.claim_id is not None or scope.document_id is not None or scope.claim_ids is not None
-    ends = _ends_backward(scope) if narrowed else _ends_forward()
+    ends = _ends_backward(scope)
     relays = ends.c.start_doc != ends.c.origin
     documents = func.count(distinct(ends.c.start_doc))
     origins = func.count(distinct(ends.c.origin))
@@ -298,6 +260,23 @@ def _origin_query(scope: Scope) -> tuple[Any, Any]:
     return query, documents > origins + quoting
 
 
+def _narrowed(scope: Scope) -> bool:
+    return scope.claim_id is not None or scope.document_id is not None or scope.claim_ids is not None
+
+
+def _origin_rows(session: Session, scope: Scope, echoes_only: bool) -> list[Any]:
+    """The rows of `_origin_query` (only the claims with echoes when `echoes_only`): walking back
+    from the hops in a narrowed scope in SQL, else forward over the whole database
+    (checks/echo_forward.py)."""
+    if _narrowed(scope):
+        query, worth = _origin_query(scope)
+        return list(session.execute(query.having(worth) if echoes_only else query))
+    from claimtrack.checks.echo_forward import origin_rows
+
+    rows = origin_rows(session, _item_origins(None))
+    return [r for r in rows if r.documents > r.origins + r.quoting] if echoes_only else rows
+
+
 def _echo_count(row: Any) -> int:
     return max(0, row.documents - row.origins - row.quoting)
 
@@ -309,8 +288,7 @@ def echo(session: Session, scope: Scope) -> list[Problem]:
     not); an info line with the counts when there are echoes but several origins, or one document
     echoing the other.
     """
-    query, worth = _origin_query(scope)
-    rows = session.execute(query.having(worth)).all()
+    rows = _origin_rows(session, scope, echoes_only=True)
     if not rows:
         return []
     claims = dict(_fetch(session, select(Claim.id, Claim.text), Claim.id, [r.claim_id for r in rows]))
@@ -366,16 +344,15 @@ def echo(session: Session, scope: Scope) -> list[Problem]:
 
 
 def _fetch(session: Session, query: Any, column: Any, ids: list[int]) -> list[Any]:
-    return [tuple(row) for row in in_chunks(session, query, column, sorted(set(ids)))]
+    return [tuple(row) for row in in_chunks(session, query, column, ids)]
 
 
 def origin_counts(session: Session, scope: Scope | None = None) -> dict[int, dict[str, int]]:
     """For every claim in scope with carrying documents: documents, independent origins, echoes."""
-    query, _ = _origin_query(scope or Scope())
     return {
         row.claim_id: {"documents": row.documents, "independent_origins": row.origins,
                        "echoes": _echo_count(row), "relaying_documents": row.relaying}
-        for row in session.execute(query)
+        for row in _origin_rows(session, scope or Scope(), echoes_only=False)
     }
 
 

@@ -11,6 +11,7 @@ acknowledgement refers to, so an accepted problem stays accepted.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -218,12 +219,20 @@ def run_audit(session: Session, scope: Scope | None = None, rules: Iterable[str]
     if unknown:
         raise InvalidInput(f"unknown audit rule {unknown[0]!r}; expected one of: {', '.join(RULE_NAMES)}")
     problems: list[Problem] = []
-    for name in RULE_NAMES:
-        if name in chosen:
-            problems.extend(registry[name](session, scope))
-    _mark_acknowledged(session, problems)
-    order = {name: i for i, name in enumerate(RULE_NAMES)}
-    problems.sort(key=lambda p: (SEVERITY_RANK[p.severity], order[p.rule], _natural(p.key)))
+    # A whole audit builds millions of small objects that hold no cycles (rows, tuples, problems);
+    # the cyclic collector's repeated passes over them cost a fifth of the rules' time at 1M.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for name in RULE_NAMES:
+            if name in chosen:
+                problems.extend(registry[name](session, scope))
+        _mark_acknowledged(session, problems)
+        order = {name: i for i, name in enumerate(RULE_NAMES)}
+        problems.sort(key=lambda p: (SEVERITY_RANK[p.severity], order[p.rule], _natural(p.key)))
+    finally:
+        if collecting:
+            gc.enable()
     return problems
 
 

@@ -304,43 +304,39 @@ def echo(session: Session, scope: Scope) -> list[Problem]:
     actor_names = dict(_fetch(session, select(Actor.id, Actor.name), Actor.id, [-o for o in single if o < 0]))
     problems = []
     for row in rows:
-        text = claims.get(row.claim_id)
-        details: dict[str, Any] = {"documents": row.documents, "independent_origins": row.origins,
-                                   "echoes": _echo_count(row), "relaying_documents": row.relaying}
-        echoes = details["echoes"]
-        objects = [claim_ref(row.claim_id, text)]
-        head = f'Claim {row.claim_id} ("{snippet(text)}") is carried by {row.documents} documents'
+        origin: tuple[str, int, str] | None = None
         if row.origins == 1:
-            if row.an_origin > 0:
-                label = doc_labels.get(row.an_origin, f"document {row.an_origin}")
-                objects.append(ObjectRef("document", row.an_origin, label))
-                details["origin"] = {"type": "document", "id": row.an_origin, "label": label}
-            else:
-                label = actor_names.get(-row.an_origin, f"actor {-row.an_origin}")
-                objects.append(ObjectRef("actor", -row.an_origin, label))
-                details["origin"] = {"type": "actor", "id": -row.an_origin, "label": label}
-            counts = f"1 independent origin, {echoes} echo{'es' if echoes != 1 else ''}"
-            if row.relaying >= 2:
-                problems.append(Problem(
-                    "echo", "warning",
-                    f"{head}, but all of them trace back to one origin, {label}: {counts}. "
-                    "Repetition is not corroboration.",
-                    objects, f"echo:claim:{row.claim_id}", details,
-                ))
-            else:
-                problems.append(Problem(
-                    "echo", "info", f"{head}, one of them relaying the other, its only origin, {label}: {counts}.",
-                    objects, f"echo:claim:{row.claim_id}", details,
-                ))
-        else:
-            problems.append(Problem(
-                "echo", "info",
-                f"{head} from {row.origins} independent origins; {echoes} of them "
-                f"{'are echoes' if echoes != 1 else 'is an echo'}, relaying one of those through "
-                "another document or an intermediary.",
-                objects, f"echo:claim:{row.claim_id}", details,
-            ))
+            origin = (("document", row.an_origin, doc_labels.get(row.an_origin, f"document {row.an_origin}"))
+                      if row.an_origin > 0 else
+                      ("actor", -row.an_origin, actor_names.get(-row.an_origin, f"actor {-row.an_origin}")))
+        severity = "warning" if origin is not None and row.relaying >= 2 else "info"
+        # lazy (Problem.lazy): the sentence is built when read
+        problems.append(Problem.lazy("echo", severity, f"echo:claim:{row.claim_id}", _echo_parts, row.claim_id,
+                                     row.documents, row.origins, row.relaying, _echo_count(row),
+                                     claims.get(row.claim_id), origin))
     return problems
+
+
+def _echo_parts(claim_id: int, documents: int, origins: int, relaying: int, echoes: int, text: str | None,
+                origin: tuple[str, int, str] | None) -> tuple[str, list[ObjectRef], dict[str, Any]]:
+    details: dict[str, Any] = {"documents": documents, "independent_origins": origins, "echoes": echoes,
+                               "relaying_documents": relaying}
+    objects = [claim_ref(claim_id, text)]
+    head = f'Claim {claim_id} ("{snippet(text)}") is carried by {documents} documents'
+    if origin is None:
+        message = (f"{head} from {origins} independent origins; {echoes} of them "
+                   f"{'are echoes' if echoes != 1 else 'is an echo'}, relaying one of those through "
+                   "another document or an intermediary.")
+        return message, objects, details
+    kind, ident, label = origin
+    objects.append(ObjectRef(kind, ident, label))
+    details["origin"] = {"type": kind, "id": ident, "label": label}
+    counts = f"1 independent origin, {echoes} echo{'es' if echoes != 1 else ''}"
+    if relaying >= 2:
+        message = f"{head}, but all of them trace back to one origin, {label}: {counts}. Repetition is not corroboration."
+    else:
+        message = f"{head}, one of them relaying the other, its only origin, {label}: {counts}."
+    return message, objects, details
 
 
 def _fetch(session: Session, query: Any, column: Any, ids: list[int]) -> list[Any]:

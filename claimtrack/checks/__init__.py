@@ -174,6 +174,20 @@ def scope_for_key(key: str) -> Scope | None:
 
 Rule = Callable[[Session, Scope], list[Problem]]
 
+#: session.info key of what a whole-database `run_audit` reads once for several rules
+_SHARED = "claimtrack.audit.shared"
+
+
+def shared(session: Session, name: str, build: Callable[[Session], Any]) -> Any:
+    """`build(session)`, computed once per whole-database `run_audit` and shared by its rules
+    (the hop table several rules scan); outside one, computed on each call."""
+    cache = session.info.get(_SHARED)
+    if cache is None:
+        return build(session)
+    if name not in cache:
+        cache[name] = build(session)
+    return cache[name]
+
 
 def _registry() -> dict[str, Rule]:
     from claimtrack.checks import chains, dates, quote_text, quotes, records, sources
@@ -223,6 +237,8 @@ def run_audit(session: Session, scope: Scope | None = None, rules: Iterable[str]
     # the cyclic collector's repeated passes over them cost a fifth of the rules' time at 1M.
     collecting = gc.isenabled()
     gc.disable()
+    if scope.whole:
+        session.info[_SHARED] = {}
     try:
         for name in RULE_NAMES:
             if name in chosen:
@@ -231,6 +247,7 @@ def run_audit(session: Session, scope: Scope | None = None, rules: Iterable[str]
         order = {name: i for i, name in enumerate(RULE_NAMES)}
         problems.sort(key=lambda p: (SEVERITY_RANK[p.severity], order[p.rule], _natural(p.key)))
     finally:
+        session.info.pop(_SHARED, None)
         if collecting:
             gc.enable()
     return problems

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import groupby
+from itertools import compress, groupby
 from operator import itemgetter
 from typing import Any
 
@@ -141,9 +141,12 @@ def circular_citation(session: Session, scope: Scope) -> list[Problem]:
     """Hops that rely on each other in a circle (A cites B cites A): none of them is an origin."""
     wanted = _in_scope_hops(session, scope)
     if wanted is None:
-        # one query for the whole citation graph: ids only, so it fits in memory at a million hops
-        edges = {hop: via for hop, via in session.execute(select(Hop.id, Hop.via_hop_id)
-                                                           .where(Hop.via_hop_id.is_not(None)))}
+        # the whole citation graph from the hop table the audit shares (ids only: it fits in
+        # memory at a million hops)
+        from claimtrack.checks._hoptable import hop_table
+
+        via = hop_table(session).via
+        edges: dict[int, int | None] = {hop: via[hop] for hop in compress(range(len(via)), via)}
     else:
         # a hop is on a circle only if following its via_hop links comes back to it: the links
         # reachable from the hops in scope hold every circle through them

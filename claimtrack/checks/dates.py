@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from itertools import compress
+from typing import Any
 
-from sqlalchemy import or_, select, union
+from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from claimtrack.checks import ObjectRef, Problem, Scope
@@ -81,15 +83,18 @@ def time_order(session: Session, scope: Scope) -> list[Problem]:
     # One narrow scan of the hops finds the candidates of both checks (ids only); the labelled
     # queries below then read just those hops. A clean archive (nothing to find) costs that one
     # scan, where the two full queries cost two scans with every lookup (6 s at 1.8 M hops).
-    candidates = list(session.scalars(scope_hops(
-        select(Hop.id)
-        .join(Statement, Statement.id == Hop.statement_id)
-        .join(doc, doc.id == Hop.document_id)
-        .outerjoin(via_hop, via_hop.id == Hop.via_hop_id)
-        .outerjoin(via_doc, via_doc.id == via_hop.document_id)
-        .where(or_(doc.published_on < via_doc.published_on, doc.published_on < Statement.said_on)),
-        scope,
-    )))
+    if scope.whole:
+        candidates = _candidates(session)
+    else:
+        candidates = list(session.scalars(scope_hops(
+            select(Hop.id)
+            .join(Statement, Statement.id == Hop.statement_id)
+            .join(doc, doc.id == Hop.document_id)
+            .outerjoin(via_hop, via_hop.id == Hop.via_hop_id)
+            .outerjoin(via_doc, via_doc.id == via_hop.document_id)
+            .where(or_(doc.published_on < via_doc.published_on, doc.published_on < Statement.said_on)),
+            scope,
+        )))
     if not candidates:
         return problems
     pairs = scope_hops(
@@ -148,6 +153,46 @@ def time_order(session: Session, scope: Scope) -> list[Problem]:
             {"published": str(published), "said": str(said)},
         ))
     return problems
+
+
+def _candidates(session: Session) -> list[int]:
+    """For the whole database: the hops whose document's date is before the relied-on document's
+    or the statement's, over the shared hop table and the two date columns (no lookup of each
+    hop's statement row). A superset of the labelled queries' rows: those apply liveness and
+    the comparison again. Dates compare as the database returns them (ISO text on SQLite, as
+    SQLite compares them; dates on PostgreSQL)."""
+    from claimtrack.checks._hoptable import hop_table
+
+    hops = hop_table(session)
+    published = _by_id(session, Document.id, Document.published_on)
+    said = _by_id(session, Statement.id, Statement.said_on)
+    found = []
+    via, document, statement = hops.via, hops.document, hops.statement
+    for hop_id in compress(range(len(document)), document):
+        on = published[document[hop_id]]
+        if on is None:
+            continue
+        relied = via[hop_id]
+        if relied:
+            cited = published[document[relied]]
+            if cited is not None and on < cited:
+                found.append(hop_id)
+                continue
+        when = said[statement[hop_id]]
+        if when is not None and on < when:
+            found.append(hop_id)
+    return found
+
+
+def _by_id(session: Session, ident: Any, column: Any) -> list[Any]:
+    """The non-null values of `column` in a list indexed by `ident` (None elsewhere)."""
+    from claimtrack.checks._hoptable import batches
+
+    values: list[Any] = [None] * ((session.scalar(select(func.max(ident))) or 0) + 1)
+    for batch in batches(session, select(ident, column).where(column.is_not(None))):
+        for key, value in batch:
+            values[key] = value
+    return values
 
 
 def missing_dates(session: Session, scope: Scope) -> list[Problem]:

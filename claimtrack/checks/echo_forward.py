@@ -4,8 +4,8 @@ The scoped audit walks back from the hops in scope in SQL (echo._ends_backward).
 database that walk, joined back to every hop's statement and document and grouped by claim, cost
 ~18 s of a 44 s audit at 1M statements (SQLite: a random lookup of each of 1.8 M hops' statement
 row and a sort of 1.7 M rows). Here the hops, the carrying statements and the documents are each
-read once, in id order and only the columns the count needs, and the walk runs over arrays
-indexed by hop id: each hop is visited once, and a hop whose chain runs into a circle has no
+read once (the hop table, checks/_hoptable.py, shared with other rules), only the columns the
+count needs, and the walk runs over arrays indexed by hop id: each hop is visited once, and a hop whose chain runs into a circle has no
 origin (as in the SQL walks). The named chain ends' intermediary reports come from the same SQL
 as the scoped walk (echo._item_origins), so both walks count alike (tests compare them).
 """
@@ -13,17 +13,15 @@ as the scoped walk (echo._item_origins), so both walks count alike (tests compar
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
 from itertools import compress
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from claimtrack.models import Actor, Document, Hop, Statement
+from claimtrack.checks._hoptable import NORMAL, HopTable, columns, hop_table
+from claimtrack.models import Actor, Document, Statement
 
-NORMAL = "normal"
-_BATCH = 20_000
 # walk states of a hop
 _UNSEEN, _ON_PATH, _DONE, _NO_ORIGIN = 0, 1, 2, 3
 _ONLY_DONE = bytes(1 if value == _DONE else 0 for value in range(256))
@@ -40,93 +38,18 @@ class OriginRow(NamedTuple):
     an_origin: int
 
 
-def _batches(session: Session, query: Any) -> Iterator[Any]:
-    """The rows of a Core query of plain values, a batch at a time, straight from the driver's
-    cursor: SQLAlchemy's result rows and the ORM's loading cost more than the read itself at
-    millions of rows. (Not a server-side cursor: SQLAlchemy reads its first row ahead, which a
-    raw fetch would lose; psycopg holds the narrow rows, tens of MB at a million.)"""
-    connection = session.connection()
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    result = connection.exec_driver_sql(sql)
-    try:
-        while batch := result.cursor.fetchmany(_BATCH):
-            yield batch
-    finally:
-        result.close()
-
-
-def _columns(session: Session, query: Any, table: Any) -> list[array]:
-    """The two or three integer columns 1.. of `query` in arrays indexed by its column 0 (an id of `table`),
-    0 where no row has that id. In no particular order: SQLite then reads a covering index
-    instead of the wide rows."""
-    size = (session.scalar(select(func.max(table.c.id))) or 0) + 1
-    width = len(query.selected_columns) - 1
-    columns = [array("q", [0]) * size for _ in range(width)]
-    first, second = columns[0], columns[-1]
-    third = columns[1] if width == 3 else second
-    for batch in _batches(session, query):  # one plain loop per width: a transpose costs more
-        if width == 2:
-            for ident, one, two in batch:
-                first[ident], second[ident] = one, two
-        else:
-            for ident, one, two, three in batch:
-                first[ident], third[ident], second[ident] = one, two, three
-    return columns
-
-
-def _flag(condition: Any) -> Any:
-    return case((condition, 1), else_=0)
-
-
-class _Hops:
-    """The columns of every hop that the count needs, in arrays indexed by hop id (0: none).
-
-    Four narrow reads rather than one wide one (the values read are most of the cost): every
-    hop's link, document and statement; the named chain ends' intermediaries; the primary hops;
-    the few retired hops."""
-
-    def __init__(self, session: Session) -> None:
-        self.via, self.document, self.statement = _columns(session, select(
-            Hop.id, func.coalesce(Hop.via_hop_id, 0), Hop.document_id, Hop.statement_id), Hop.__table__)
-        size = len(self.via)
-        self.normal = bytearray(1 if doc else 0 for doc in self.document)
-        for hop_id in session.scalars(select(Hop.id).where(Hop.status != NORMAL)):
-            self.normal[hop_id] = 0
-        # a chain end that names an intermediary (echo._named): its via_actor_id, else 0
-        self.named = array("q", [0]) * size
-        for batch in _batches(session, select(Hop.id, Hop.via_actor_id).where(
-                Hop.via_hop_id.is_(None), Hop.via_actor_id.is_not(None), Hop.is_primary.is_(False))):
-            for hop_id, actor_id in batch:
-                self.named[hop_id] = actor_id
-        self.primary = bytearray(size)
-        self.live, self.translation, self.outlet = _columns(session, select(
-            Document.id, _flag(and_(Document.status == NORMAL, Document.merged_into_id.is_(None))),
-            _flag(Document.kind == "translation"), func.coalesce(Document.outlet_id, 0)), Document.__table__)
-        # statement -> the lowest live document of its live primary hops (echo.primary_hop)
-        own: dict[int, int] = {}
-        live, normal = self.live, self.normal
-        primary = self.primary
-        for batch in _batches(session, select(Hop.id, Hop.statement_id, Hop.document_id)
-                              .where(Hop.is_primary.is_(True))):
-            for hop_id, sid, doc in batch:
-                primary[hop_id] = 1
-                if normal[hop_id] and live[doc] and doc < own.get(sid, doc + 1):
-                    own[sid] = doc
-        self.own_words = own
-
-
 def origin_rows(session: Session, named_origins: Any) -> list[OriginRow]:
     """Per claim with carrying documents: the counts of echo._origin_query for the whole database.
 
     `named_origins`: the (for_hop, origin, item_primary) rows of the named chain ends whose
     intermediary's report is logged (echo._item_origins(None))."""
-    hops = _Hops(session)
+    hops = hop_table(session)
     items = {for_hop: (origin, item_primary) for for_hop, origin, item_primary in session.execute(
         select(named_origins.c.for_hop, named_origins.c.origin, named_origins.c.item_primary))}
     return _count(session, hops, *_walk(hops, items))
 
 
-def _end_value(hops: _Hops, hop_id: int, items: dict[int, tuple[int, Any]]) -> tuple[int, int]:
+def _end_value(hops: HopTable, hop_id: int, items: dict[int, tuple[int, Any]]) -> tuple[int, int]:
     """(origin, link) of a chain end, as echo._end_values and the `link` of the forward walk."""
     kind = 0
     if hops.named[hop_id]:
@@ -145,7 +68,7 @@ def _end_value(hops: _Hops, hop_id: int, items: dict[int, tuple[int, Any]]) -> t
     return value, (10 + kind) if kind else 0
 
 
-def _walk(hops: _Hops, items: dict[int, tuple[int, Any]]) -> tuple[array, bytearray, bytearray]:
+def _walk(hops: HopTable, items: dict[int, tuple[int, Any]]) -> tuple[array, bytearray, bytearray]:
     """Each hop's origin and link (1 primary end, 2 relying on a primary end directly, 10 + kind a
     named end, 0 otherwise) and state (_DONE: it has an origin; a hop in or behind a circle has none)."""
     via = hops.via
@@ -185,13 +108,13 @@ def _walk(hops: _Hops, items: dict[int, tuple[int, Any]]) -> tuple[array, bytear
     return origin, link, state
 
 
-def _count(session: Session, hops: _Hops, origin: array, link: bytearray, state: bytearray) -> list[OriginRow]:
+def _count(session: Session, hops: HopTable, origin: array, link: bytearray, state: bytearray) -> list[OriginRow]:
     """Group the carrying hops by claim (echo._origin_query's counts and its `quoter`)."""
     from claimtrack.checks.echo import CARRYING_STANCES
     from claimtrack.queries.live import retired_claim_ids
 
     # per statement: its claim when it carries it (else 0), and its speaker
-    claim_of, speaker_of = _columns(session, select(
+    claim_of, speaker_of = columns(session, select(
         Statement.id,
         case((and_(Statement.stance.in_(CARRYING_STANCES), Statement.status == NORMAL,
                    Statement.claim_id.not_in(retired_claim_ids())), Statement.claim_id), else_=0),

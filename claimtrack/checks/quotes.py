@@ -35,6 +35,18 @@ def word_diff(before: str, after: str) -> dict[str, Any]:
     return {"text": " ".join(parts), "ops": ops}
 
 
+def _drift_parts(hop_id: int, quote: str, reference: str, source: str, here: str, via_id: int | None,
+                 there: str | None, statement: ObjectRef) -> tuple[str, list[ObjectRef], dict[str, Any]]:
+    diff = word_diff(reference, quote)
+    objects = [ObjectRef("hop", hop_id, here), statement]
+    if via_id is not None:
+        objects.append(ObjectRef("hop", via_id, there))
+    message = (f'The quote changed: {here} prints "{quote}" where {source} has "{reference}" '
+               f"(word changes: {diff['text']}). Check which wording the speaker used.")
+    return message, objects, {"from": reference, "to": quote, "diff": diff["text"], "ops": diff["ops"],
+                              "from_hop": via_id}
+
+
 def quote_drift(session: Session, scope: Scope) -> list[Problem]:
     """A hop's quote differs from the quote at the hop it relies on, or else from the statement's own.
 
@@ -91,15 +103,9 @@ def quote_drift(session: Session, scope: Scope) -> list[Problem]:
             continue
         if language and source_language and language.split("-")[0].lower() != source_language.split("-")[0].lower():
             continue
-        diff = word_diff(reference, quote)
-        objects = [ObjectRef("hop", hop_id, here), statement_ref(sid, speaker_name, descriptor, text)]
-        if via_id is not None:
-            objects.append(ObjectRef("hop", via_id, document_label(vdoc_id, voutlet, vtitle)))
-        problems.append(Problem(
-            "quote-drift", "warning",
-            f'The quote changed: {here} prints "{quote}" where {source} has "{reference}" '
-            f"(word changes: {diff['text']}). Check which wording the speaker used.",
-            objects, f"quote-drift:hop:{hop_id}",
-            {"from": reference, "to": quote, "diff": diff["text"], "ops": diff["ops"], "from_hop": via_id},
-        ))
+        there = document_label(vdoc_id, voutlet, vtitle) if via_id is not None else None
+        # lazy (Problem.lazy): the word diff and the sentence are built when read
+        problems.append(Problem.lazy("quote-drift", "warning", f"quote-drift:hop:{hop_id}", _drift_parts, hop_id,
+                                     quote, reference, source, here, via_id, there,
+                                     statement_ref(sid, speaker_name, descriptor, text)))
     return problems

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from itertools import compress
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from claimtrack.checks import ObjectRef, Problem, Scope
 from claimtrack.checks._common import (
     claim_ref,
     document_label,
+    in_chunks,
     scope_statements,
     snippet,
     statement_ref,
@@ -61,7 +63,10 @@ def no_source(session: Session, scope: Scope) -> list[Problem]:
         .where(~reported).order_by(Statement.id),
         scope,
     )
-    rows = list(session.execute(query))
+    if scope.whole:  # only the statements the shared hop table shows no live hop for
+        rows = list(in_chunks(session, query, Statement.id, _unreported(session)))
+    else:
+        rows = list(session.execute(query))
     problems: list[Problem] = []
     grouped: set[int] = set()
     for event_id, file, first, last in _import_ranges(session):
@@ -83,6 +88,24 @@ def no_source(session: Session, scope: Scope) -> list[Problem]:
             "(`claimtrack log --statement ID --url …`).",
             [statement_ref(sid, name, descriptor, text), claim_ref(claim_id, text)], f"no-source:statement:{sid}"))
     return problems
+
+
+def _unreported(session: Session) -> list[int]:
+    """Ids up to the highest statement id that no live hop in a live document reports (a
+    superset of the unsourced statements: the query then checks each)."""
+    from claimtrack.checks._hoptable import hop_table
+
+    hops = hop_table(session)
+    reported = bytearray((session.scalar(select(func.max(Statement.id))) or 0) + 1)
+    live, document, statement, normal = hops.live, hops.document, hops.statement, hops.normal
+    for hop_id in compress(range(len(normal)), normal):
+        if live[document[hop_id]]:
+            reported[statement[hop_id]] = 1
+    reported[0] = 1
+    return list(compress(range(len(reported)), reported.translate(_NOT)))
+
+
+_NOT = bytes([1]) + bytes(255)
 
 
 def unfindable_document(session: Session, scope: Scope) -> list[Problem]:
@@ -132,6 +155,9 @@ def translated_quote(session: Session, scope: Scope) -> list[Problem]:
                in_translation, ~in_original).order_by(Statement.id),
         scope,
     )
+    if scope.whole:  # start from the translations (few, often none) instead of every direct quote
+        query = query.where(Statement.id.in_(select(Hop.statement_id).join(Document, Document.id == Hop.document_id)
+                                             .where(Document.kind == "translation")))
     return [Problem("translated-quote", "warning",
                     f"Statement {sid} quotes \u201c{snippet(quote)}\u201d directly, but it is known only from a "
                     "translation: the words are the translator's. Record the original wording "

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from claimtrack.checks import ObjectRef, Problem, Scope
+from claimtrack.checks import ObjectRef, Problem, Scope, shared
 from claimtrack.checks._common import (
     claim_ref,
     document_label,
@@ -74,7 +74,7 @@ def vague_source(session: Session, scope: Scope) -> list[Problem]:
     for sid, claim_id, text, actor_id, name in session.execute(query):
         problems.append(Problem.lazy("vague-source", "warning", f"vague-source:statement:{sid}", _vague_speaker_parts,
                                      sid, claim_id, text, actor_id, name))
-    for sid, claim_id, text, descriptor, _stance in session.execute(_descriptor_query(scope)):
+    for sid, claim_id, text, descriptor, _stance in _descriptor_rows(session, scope):
         if not is_vague_descriptor(descriptor):
             continue
         problems.append(Problem.lazy("vague-source", "warning", f"vague-source:statement:{sid}",
@@ -133,10 +133,18 @@ def _descriptor_query(scope: Scope) -> Any:
     )
 
 
+def _descriptor_rows(session: Session, scope: Scope) -> list[Any]:
+    """The statements with a descriptor, read once per whole audit for vague-source and
+    anonymous-speaker, which split them between them."""
+    if not scope.whole:
+        return list(session.execute(_descriptor_query(scope)))
+    return shared(session, "descriptor_rows", lambda s: s.execute(_descriptor_query(scope)).all())
+
+
 def anonymous_speaker(session: Session, scope: Scope) -> list[Problem]:
     """A descriptor ("a former ally") instead of a named actor; vague ones are `vague-source`'s."""
     problems = []
-    for sid, claim_id, text, descriptor, stance in session.execute(_descriptor_query(scope)):
+    for sid, claim_id, text, descriptor, stance in _descriptor_rows(session, scope):
         if is_vague_descriptor(descriptor):
             continue
         problems.append(Problem.lazy("anonymous-speaker", "info", f"anonymous-speaker:statement:{sid}",

@@ -3,6 +3,8 @@
     .venv/bin/python bench/run.py                       # N=100,000, SQLite and PostgreSQL, all parts
     .venv/bin/python bench/run.py -n 1000000 --backends sqlite --parts import
     .venv/bin/python bench/run.py -n 10000 --parts startup,latency,plans --json out.json
+    .venv/bin/python bench/run.py -n 1000000 --parts latency --cases outlet,search \
+        --sqlite-db sqlite:////copy/1m.db --postgresql-db postgresql://USER@HOST/copy_1m
 
 Parts:
 - import   claimtrack's `import FILE --format jsonl` (a child process: wall time and peak RSS
@@ -603,8 +605,8 @@ def latency_cases(backend: str, t: Targets) -> list[dict[str, Any]]:
 def part_latency(args: argparse.Namespace, results: Results, backend: str, plans: bool) -> None:
     from claimtrack.db import Database
 
-    url = existing_database(backend, args, "import")
-    source = "imported"
+    given = getattr(args, f"{backend}_db", None)
+    url, source = (given, "given") if given else (existing_database(backend, args, "import"), "imported")
     if url is None:
         url = existing_database(backend, args, "raw")
         source = "raw-loaded (no imported database)"
@@ -624,6 +626,8 @@ def part_latency(args: argparse.Namespace, results: Results, backend: str, plans
         log(f"targets: {targets}")
         engine = session.get_bind()
         for case in latency_cases(backend, targets):
+            if args.cases and not any(word in case["name"] for word in args.cases.split(",")):
+                continue
             fn, where = _find(case["candidates"])
             baseline_ms = None
             if case["baseline"] == "search":
@@ -938,6 +942,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", default="/tmp/claimtrack-bench", help="datasets and SQLite files")
     parser.add_argument("--pg-url", default=os.environ.get("CLAIMTRACK_BENCH_POSTGRES_URL", PG_DEFAULT),
                         help="a PostgreSQL URL whose role may CREATE DATABASE")
+    parser.add_argument("--sqlite-db", help="latency: measure this SQLite URL instead of the imported database")
+    parser.add_argument("--postgresql-db", help="latency: measure this PostgreSQL URL instead of the imported database")
+    parser.add_argument("--cases", default="", help="latency: only the cases whose name contains one of "
+                                                    "these comma-separated words ('outlet,search')")
     parser.add_argument("--json", dest="json_out", help="also write the results (and plans) as JSON here")
     parser.add_argument("--markdown", dest="markdown_out", help="also write the results table as Markdown here")
     args = parser.parse_args(argv)

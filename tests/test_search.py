@@ -137,3 +137,27 @@ def test_cli_search_json(cli, seeded, snapshot):
     bad = cli("search", "embassy", "--speaker", "Dmitri Peskow")
     assert bad.exit_code == 1 and "did you mean: 'Dmitry Peskov'" in bad.stderr
     assert snapshot() == before
+
+
+def test_unranked_candidates_are_the_lowest_ids_whatever_the_table_order(database):
+    """any_ids keeps "the first found" stable: the lowest ids, on both backends.
+
+    For common words PostgreSQL reads the statements sequentially, in heap order, which updates
+    change (a new row version goes to the end) and which, on a large table, starts where the last
+    sequential scan stopped (synchronize_seqscans): at 1M, common-word search results differed
+    from one run to the next."""
+    from sqlalchemy import text
+
+    from claimtrack.queries.fulltext import any_ids
+
+    with database.write() as s:
+        claim = f.claim(s, "A claim about the harbour")
+        speaker = f.actor(s, "Someone")
+        statements = [f.statement(s, claim, speaker, quote=f"harbour words {i}") for i in range(8)]
+        for st in statements[:3]:  # the lowest ids move to the end of the heap
+            st.cue = "said"
+        s.flush()
+        if s.get_bind().dialect.name == "postgresql":  # the plan of a common word at 1M
+            s.execute(text("SET LOCAL enable_bitmapscan = off"))
+            s.execute(text("SET LOCAL enable_indexscan = off"))
+        assert any_ids(s, "statements", ["harbour"], limit=4) == sorted(st.id for st in statements)[:4]

@@ -105,14 +105,18 @@ def any_ids(session: Session, source: str, words: list[str], *, limit: int, all_
         return list(session.scalars(sql, {"q": _fts5_query(words, "AND" if all_terms else "OR"), "limit": limit}))
     params: dict[str, object] = {"limit": limit}
     query = (" && " if all_terms else " || ").join(_pg_tsquery(i, w, params) for i, w in enumerate(words))
-    found = list(session.scalars(text(f"SELECT id FROM {table} WHERE {vector} @@ ({query}) LIMIT :limit"), params))
+    # the lowest ids, as FTS5 gives them: for common words PostgreSQL reads the table sequentially,
+    # and a sequential scan starts where the last one over the table stopped (synchronize_seqscans),
+    # so "the first found" differed from one search to the next
+    found = list(session.scalars(text(f"SELECT id FROM {table} WHERE {vector} @@ ({query}) ORDER BY id LIMIT :limit"),
+                                 params))
     if source == "aliases" and not all_terms:
         # folded names ("Alexeï" -> "alexei") are matched on actor_aliases.normalized too
         patterns = {f"p{i}": f"% {fold(w)} %" for i, w in enumerate(words) if fold(w)}
         if patterns:
             where = " OR ".join(f"(' ' || normalized || ' ') LIKE :{name}" for name in patterns)
             seen = set(found)
-            found += [i for i in session.scalars(text(f"SELECT id FROM actor_aliases WHERE {where} LIMIT :limit"),
+            found += [i for i in session.scalars(text(f"SELECT id FROM actor_aliases WHERE {where} ORDER BY id LIMIT :limit"),
                                                  {**patterns, "limit": limit}) if i not in seen]
     return found
 

@@ -64,35 +64,40 @@ def flag(condition: Any) -> Any:
 class HopTable:
     """The columns of every hop that the count needs, in arrays indexed by hop id (0: none).
 
-    Four narrow reads rather than one wide one (the values read are most of the cost): every
-    hop's link, document and statement; the named chain ends' intermediaries; the primary hops;
-    the few retired hops."""
+    Two narrow reads (the values read are most of the cost; SQLite answers the first from the
+    covering index on hops): every hop's link, document, statement, the intermediary a chain end
+    names and whether it is live; then the primary hops (hops.is_primary is not in that index)."""
 
     def __init__(self, session: Session) -> None:
-        self.via, self.document, self.statement = columns(session, select(
-            Hop.id, func.coalesce(Hop.via_hop_id, 0), Hop.document_id, Hop.statement_id), Hop.__table__)
-        size = len(self.via)
-        self.normal = bytearray(1 if doc else 0 for doc in self.document)
-        for hop_id in session.scalars(select(Hop.id).where(Hop.status != NORMAL)):
-            self.normal[hop_id] = 0
-        # a chain end that names an intermediary (echo._named): its via_actor_id, else 0
+        size = (session.scalar(select(func.max(Hop.id))) or 0) + 1
+        self.via, self.document, self.statement = (array("q", [0]) * size for _ in range(3))
+        # a chain end that names an intermediary (echo._named): its via_actor_id, else 0; a
+        # primary hop names none (its via_actor_id is cleared below)
         self.named = array("q", [0]) * size
-        for batch in batches(session, select(Hop.id, Hop.via_actor_id).where(
-                Hop.via_hop_id.is_(None), Hop.via_actor_id.is_not(None), Hop.is_primary.is_(False))):
-            for hop_id, actor_id in batch:
-                self.named[hop_id] = actor_id
+        self.normal = bytearray(size)
+        via, document, statement, named, normal = self.via, self.document, self.statement, self.named, self.normal
+        for batch in batches(session, select(
+                Hop.id, func.coalesce(Hop.via_hop_id, 0), Hop.document_id, Hop.statement_id,
+                case((Hop.via_hop_id.is_(None), func.coalesce(Hop.via_actor_id, 0)), else_=0),
+                flag(Hop.status == NORMAL))):
+            for hop_id, up, doc, sid, actor, live_hop in batch:
+                via[hop_id], document[hop_id], statement[hop_id] = up, doc, sid
+                if actor:
+                    named[hop_id] = actor
+                if live_hop:
+                    normal[hop_id] = 1
         self.primary = bytearray(size)
         self.live, self.translation, self.outlet = columns(session, select(
             Document.id, flag(and_(Document.status == NORMAL, Document.merged_into_id.is_(None))),
             flag(Document.kind == "translation"), func.coalesce(Document.outlet_id, 0)), Document.__table__)
         # statement -> the lowest live document of its live primary hops (echo.primary_hop)
         own: dict[int, int] = {}
-        live, normal = self.live, self.normal
-        primary = self.primary
+        live, primary = self.live, self.primary
         for batch in batches(session, select(Hop.id, Hop.statement_id, Hop.document_id)
                               .where(Hop.is_primary.is_(True))):
             for hop_id, sid, doc in batch:
                 primary[hop_id] = 1
+                named[hop_id] = 0
                 if normal[hop_id] and live[doc] and doc < own.get(sid, doc + 1):
                     own[sid] = doc
         self.own_words = own

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from claimtrack.checks import ObjectRef, Problem, Scope
+from claimtrack.checks import ObjectRef, Problem, Scope, shared
 from claimtrack.checks._common import (
     chunks,
     claim_ref,
@@ -102,6 +102,12 @@ def _named_items(named_ends: Any | None) -> Any:
     if named_ends is not None:
         candidates = candidates.where(named.c.id.in_(named_ends))
     return candidates
+
+
+def named_links(session: Session) -> list[tuple[int, int]]:
+    """(named chain end, its intermediary's report) over the whole database: read once per
+    run_audit for echo's count and linked-by-name-only."""
+    return shared(session, "named_links", lambda s: [tuple(row) for row in s.execute(_named_items(None))])
 
 
 def _item_origins(named_ends: Any | None) -> Any:
@@ -281,7 +287,7 @@ def _origin_rows(session: Session, scope: Scope, echoes_only: bool) -> list[Any]
         return list(session.execute(query.having(worth) if echoes_only else query))
     from claimtrack.checks.echo_forward import origin_rows
 
-    rows = origin_rows(session, _item_origins(None))
+    rows = origin_rows(session, named_links(session))
     return [r for r in rows if r.documents > r.origins + r.quoting] if echoes_only else rows
 
 
@@ -425,8 +431,7 @@ def _named_candidates(session: Session) -> set[int]:
     hops = hop_table(session)
     own, statement = hops.own_words, hops.statement
     found = {hop_id for hop_id in compress(range(len(hops.named)), hops.named) if statement[hop_id] in own}
-    links = _named_items(None).subquery("named_items")
-    found.update(session.scalars(select(links.c.for_hop)))
+    found.update(for_hop for for_hop, _ in named_links(session))
     return found
 
 

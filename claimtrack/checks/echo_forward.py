@@ -7,7 +7,8 @@ row and a sort of 1.7 M rows). Here the hops, the carrying statements and the do
 read once (the hop table, checks/_hoptable.py, shared with other rules), only the columns the
 count needs, and the walk runs over arrays indexed by hop id: each hop is visited once, and a hop whose chain runs into a circle has no
 origin (as in the SQL walks). The named chain ends' intermediary reports come from the same SQL
-as the scoped walk (echo._item_origins), so both walks count alike (tests compare them).
+as the scoped walk (echo._named_items), walked back over the table as echo._item_origins does,
+so both walks count alike (tests compare them).
 """
 
 from __future__ import annotations
@@ -38,15 +39,37 @@ class OriginRow(NamedTuple):
     an_origin: int
 
 
-def origin_rows(session: Session, named_origins: Any) -> list[OriginRow]:
+def origin_rows(session: Session, named_links: list[tuple[int, int]]) -> list[OriginRow]:
     """Per claim with carrying documents: the counts of echo._origin_query for the whole database.
 
-    `named_origins`: the (for_hop, origin, item_primary) rows of the named chain ends whose
-    intermediary's report is logged (echo._item_origins(None))."""
+    `named_links`: (named chain end, its intermediary's report) for the named ends whose
+    intermediary's report is logged (echo.named_links)."""
     hops = hop_table(session)
-    items = {for_hop: (origin, item_primary) for for_hop, origin, item_primary in session.execute(
-        select(named_origins.c.for_hop, named_origins.c.origin, named_origins.c.item_primary))}
-    return _count(session, hops, *_walk(hops, items))
+    return _count(session, hops, *_walk(hops, _item_origins(hops, named_links)))
+
+
+def _item_origins(hops: HopTable, named_links: list[tuple[int, int]]) -> dict[int, tuple[int, bool]]:
+    """echo._item_origins over the hop table: for each named end, the origin of its
+    intermediary's report (walked back at most MAX_DEPTH links; none in a circle) and whether
+    that report is primary. (In SQL, PostgreSQL ran the recursive step as a scan of all hops
+    per level: 8 s.)"""
+    from claimtrack.checks.echo import MAX_DEPTH
+
+    via = hops.via
+    items: dict[int, tuple[int, bool]] = {}
+    for for_hop, item_id in named_links:
+        end, steps = item_id, 0
+        while via[end] and steps < MAX_DEPTH:
+            end, steps = via[end], steps + 1
+        if via[end]:
+            continue  # no end within the bound: a circle
+        if hops.named[end]:
+            own = hops.own_words.get(hops.statement[end])
+            origin = own if own is not None else -hops.named[end]
+        else:
+            origin = hops.document[end]
+        items[for_hop] = (origin, hops.primary[item_id] == 1)
+    return items
 
 
 def _end_value(hops: HopTable, hop_id: int, items: dict[int, tuple[int, Any]]) -> tuple[int, int]:

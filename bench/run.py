@@ -727,7 +727,8 @@ def part_audit_rules(args: argparse.Namespace, results: Results, backend: str) -
     Each rule runs once, in the audit's order, with the table of hops run_audit shares among them
     (checks.shared), so the rows add up to one run_audit minus acknowledgements and the sort.
     """
-    url = existing_database(backend, args, "import") or existing_database(backend, args, "raw")
+    url = (getattr(args, f"{backend}_db", None) or existing_database(backend, args, "import")
+           or existing_database(backend, args, "raw"))
     if url is None:
         results.skip(f"audit by rule ({backend})", f"no N={args.n:,} database: run --parts import")
         return
@@ -991,8 +992,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", default="/tmp/claimtrack-bench", help="datasets and SQLite files")
     parser.add_argument("--pg-url", default=os.environ.get("CLAIMTRACK_BENCH_POSTGRES_URL", PG_DEFAULT),
                         help="a PostgreSQL URL whose role may CREATE DATABASE")
-    parser.add_argument("--sqlite-db", help="latency: measure this SQLite URL instead of the imported database")
-    parser.add_argument("--postgresql-db", help="latency: measure this PostgreSQL URL instead of the imported database")
+    parser.add_argument("--sqlite-db", help="latency, audit: measure this SQLite URL instead of the imported database")
+    parser.add_argument("--postgresql-db", help="latency, audit: measure this PostgreSQL URL instead of the imported database")
     parser.add_argument("--cases", default="", help="latency: only the cases whose name contains one of "
                                                     "these comma-separated words ('outlet,search')")
     parser.add_argument("--json", dest="json_out", help="also write the results (and plans) as JSON here")

@@ -91,10 +91,14 @@ def vague_source(session: Session, scope: Scope) -> list[Problem]:
         .join(Document, Document.id == Hop.document_id)
         .outerjoin(outlet, outlet.id == Document.outlet_id)
         .outerjoin(speaker2, speaker2.id == Statement.speaker_id)
-        .where(via.kind == "unspecified")
-        .where(Hop.via_actor_id.in_(_UNSPECIFIED)),  # through ix_hops_via_actor_id, not a scan of hops
+        .where(via.kind == "unspecified"),
         scope,
     )
+    if session.get_bind().dialect.name == "sqlite":
+        # drive from the few unspecified actors through ix_hops_via_actor_id, not a scan of hops;
+        # PostgreSQL reads the pair of conditions as one row and runs nested loops over every
+        # such hop (7-9 s at 1M, against 3 s for its hash joins without the IN)
+        query = query.where(Hop.via_actor_id.in_(_UNSPECIFIED))
     for row in session.execute(query):
         problems.append(Problem.lazy("vague-source", "warning", f"vague-source:hop:{row[0]}", _vague_hop_parts, *row))
     return problems

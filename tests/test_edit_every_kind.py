@@ -73,6 +73,20 @@ BAD = [
      "the role starts (2022) after it ends (2020)"),
     (("claim", "edit-relation", "1", "--expect-version", "1", "--type", "likes"), "unknown relation type 'likes'"),
     (("hop", "edit", "9", "--expect-version", "1", "--cue", "x"), "hop '9' not found"),
+    # a wrong speaker, claim or outlet (tests/test_reattribute.py has the rest)
+    (("statement", "edit", "1", "--expect-version", "1", "--speaker", "Nobody At All"),
+     "no actor named 'Nobody At All' (use --new to create it)"),
+    (("statement", "edit", "1", "--expect-version", "7", "--speaker", "Russian Foreign Ministry"),
+     "statement 1 was changed by someone else since you read it (version 7, now 1)"),
+    (("statement", "edit", "1", "--expect-version", "1", "--speaker", ""),
+     "a quote needs a speaker or an anonymous descriptor"),
+    (("statement", "edit", "1", "--expect-version", "1", "--on-behalf-of", "Nobody At All"),
+     "no actor named 'Nobody At All'"),
+    (("statement", "edit", "1", "--expect-version", "1", "--claim", "99"), "claim '99' not found"),
+    (("statement", "edit", "1", "--expect-version", "1", "--claim", ""), "--claim cannot be cleared"),
+    (("statement", "edit", "2", "--expect-version", "1", "--claim", "1"), "statement 2 is retracted (wrong)"),
+    (("document", "edit", "1", "--expect-version", "1", "--outlet", "Nobody At All"),
+     "no actor named 'Nobody At All'"),
     (("verdict", "edit", "1", "--expect-version", "1", "--value", "9"),
      "value 9.0 is outside the scale from worst 1.0 to best 5.0"),
     (("verdict", "edit", "1", "--expect-version", "1", "--best", "1"),
@@ -80,7 +94,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("argv", "message"), BAD, ids=[" ".join(a[:4]) for a, _ in BAD])
+@pytest.mark.parametrize(("argv", "message"), BAD, ids=[" ".join(a[:4] + a[5:6]) for a, _ in BAD])
 def test_bad_edits_write_nothing(cli, snapshot, argv, message):
     _setup(cli)
     cli.ok("log", "--speaker", "Maria Zakharova", "--stance", "asserts", "--claim", "The embassy meddled",

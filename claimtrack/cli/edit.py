@@ -46,6 +46,10 @@ def _date(name: str, help: str) -> Any:
 
 
 _CLEARS_KEY = _opt("--key", "Stable key ('' clears).")
+#: with a name option (--speaker, --on-behalf-of, --outlet): as `log --new` / `log --force`
+def _new(names: str) -> Any:
+    return _opt("--new", f"Create the {names} actor when nobody has that name (a name close to an existing one "
+                         "is refused: did you mean …?).", bool, default=False)
 _CLEARS_LANGUAGE = _opt("--language", "Language code ('' clears).")
 
 #: kind -> (help, {field: option}); the option order is the order of `--help`
@@ -72,8 +76,13 @@ EDITS: dict[str, tuple[str, dict[str, Any]]] = {
         "language": _CLEARS_LANGUAGE,
         "reviewed": _date("reviewed", "Review date: 2021-07-28, 2021-07, 2021, ~2021 ('' clears)."),
     }),
-    "statement": ("""Change a statement's stance, quote, cue, date, language or wording, if nobody changed it
-                  since you read it.""", {
+    "statement": ("""Change a statement's speaker, claim, stance, quote, cue, date, language or wording, if
+                  nobody changed it since you read it (a wrong speaker or claim is corrected here: the
+                  statement keeps its reports and history).""", {
+        "speaker": _opt("--speaker", "Who said it: a name or alias, or '#ID' ('' clears: the reporter's own "
+                                     "voice, or give --anonymous)."),
+        "on_behalf_of": _opt("--on-behalf-of", "The organization spoken for ('' clears)."),
+        "claim": _opt("--claim", "Move it to this claim (id or key of a live claim)."),
         "stance": _vocab("--stance", "Stance", "stance", "asserts, denies, did_not_respond, …"),
         "quote": _opt("--quote", "The words, verbatim ('' clears)."),
         "quote_kind": _vocab("--quote-kind", "QuoteKind", "quote kind", "direct, indirect or mixed."),
@@ -83,11 +92,16 @@ EDITS: dict[str, tuple[str, dict[str, Any]]] = {
         "said": _date("said", "When: 2021-07-28, 2021-07, 2021, ~2021 ('' clears)."),
         "language": _opt("--language", "Language of the original words."),
         "original_text": _opt("--original", "The wording before translation."),
-        "speaker_descriptor": _opt("--anonymous", "The anonymous speaker's descriptor."),
+        "speaker_descriptor": _opt("--anonymous", "The anonymous speaker's descriptor ('' clears)."),
         "key": _CLEARS_KEY,
+        "new": _new("--speaker / --on-behalf-of"),
+        "force": _opt("--force", "With --new: create a name even when a similar one exists; make the "
+                                 "statement the same as one already logged in its document (it was said twice).",
+                      bool, default=False),
     }),
-    "document": ("""Change a document's title, URL, kind, language, byline, date or archive copy, if nobody
-                 changed it since you read it.""", {
+    "document": ("""Change a document's outlet, title, URL, kind, language, byline, date or archive copy, if
+                 nobody changed it since you read it.""", {
+        "outlet": _opt("--outlet", "Who published it: a name or alias, or '#ID' ('' clears, when it has a URL)."),
         "title": _opt("--title", "The headline ('' clears)."),
         "url": _opt("--url", "Where it is ('' clears)."),
         "kind": _vocab("--kind", "DocumentKind", "document kind", "article, dispatch, post, broadcast, …"),
@@ -96,6 +110,9 @@ EDITS: dict[str, tuple[str, dict[str, Any]]] = {
         "published": _date("published", "2021-07-28, 2021-07, 2021 ('' clears)."),
         "archive_url": _opt("--archive-url", "An archived copy ('' clears)."),
         "key": _CLEARS_KEY,
+        "new": _new("--outlet"),
+        "force": _opt("--force", "With --new: create the outlet even when a similar name exists.", bool,
+                      default=False),
     }),
     "hop": ("""Change a hop's cue, quote or primary flag, if nobody changed it since you read it (the hop
             it relies on: `hop set-via`).""", {
@@ -140,7 +157,8 @@ def _given(options: dict[str, Any]) -> dict[str, Any]:
 def _edit(ctx: typer.Context, kind: str, ref: str, expect_version: int, options: dict[str, Any]) -> None:
     from claimtrack.services.edits import edit_object
 
-    clear_quantity = options.pop("clear_quantity", False)  # claim edit's one option that is no field
+    clear_quantity = options.pop("clear_quantity", False)  # the options that are no field
+    new, force = options.pop("new", False), options.pop("force", False)
     changes = _given(options)
     if clear_quantity:
         if any(name.startswith("quantity_") for name in changes):
@@ -148,7 +166,8 @@ def _edit(ctx: typer.Context, kind: str, ref: str, expect_version: int, options:
         changes.update(quantity_subject=None, quantity_value=None, quantity_bound=None, quantity_unit=None)
     with write_session(ctx) as session:
         obj = resolve(session, kind, ref)
-        changed = edit_object(session, kind, obj, changes, expect_version=expect_version)
+        changed = edit_object(session, kind, obj, changes, expect_version=expect_version, create_missing=new,
+                              force=force)
         obj_id, version = obj.id, obj.version
     print(f"{kind} {obj_id} {'updated' if changed else 'unchanged'} (version {version})")
 

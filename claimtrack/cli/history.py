@@ -28,7 +28,20 @@ RefArgument = Annotated[str, typer.Argument(help="The object's id or key.", show
 _LABEL_FIELDS = ("name", "text", "label", "quote", "title", "type", "status")
 
 
-def _describe(row: EventRow) -> str:
+def _shown(key: str, value: Any, names: dict[tuple[str, int], str]) -> str:
+    """A before/after value; a reference to an actor or claim shows its name with the id."""
+    from claimtrack.queries.history import REFERENCES
+
+    kind = REFERENCES.get(key)
+    if kind is None or not isinstance(value, int):
+        return repr(value)
+    name = names.get((kind, value))
+    if name is None:
+        return f"{kind} {value}"
+    return f"{name[:40] + '…' if len(name) > 40 else name!r} ({kind} {value})"
+
+
+def _describe(row: EventRow, names: dict[tuple[str, int], str] | None = None) -> str:
     """One line for people: the changed fields of an update, else what the object is."""
     before, after = row.before, row.after
     if row.action == "import" and isinstance(after, dict):
@@ -40,9 +53,14 @@ def _describe(row: EventRow) -> str:
         source = f"{after.get('file', '?')} ({after.get('format', '?')})"
         return f"{source}: created " + (", ".join(created) if created else "nothing")
     if isinstance(before, dict) and isinstance(after, dict):
+        from claimtrack.queries.history import REFERENCES
+
         changed = [key for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)]
         changed = [key for key in changed if key != "version"]
-        parts = [f"{key}: {before.get(key)!r} → {after.get(key)!r}" for key in changed[:4]]
+        names = names or {}
+        parts = [f"{key.removesuffix('_id')}: {_shown(key, before.get(key), names)} → "
+                 f"{_shown(key, after.get(key), names)}" if key in REFERENCES else
+                 f"{key}: {before.get(key)!r} → {after.get(key)!r}" for key in changed[:4]]
         if len(changed) > 4:
             parts.append(f"(+{len(changed) - 4} more)")
         return "; ".join(parts) or "no visible change"
@@ -55,7 +73,7 @@ def _describe(row: EventRow) -> str:
     return "" if after is None else str(after)[:80]
 
 
-def _render(rows: list[EventRow], title: str) -> None:
+def _render(rows: list[EventRow], title: str, names: dict[tuple[str, int], str] | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -77,17 +95,18 @@ def _render(rows: list[EventRow], title: str) -> None:
         # Text(): names and quotes are shown verbatim, never read as Rich markup ("[bold]")
         table.add_row(
             str(row.id), row.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), user(row.user), Text(row.action),
-            Text(obj), user(_describe(row)),
+            Text(obj), user(_describe(row, names)),
         )
     console.print(table)
 
 
 def _history(ctx: typer.Context, kind: str, ref: str, as_json: bool) -> None:
     from claimtrack.cli.output import emit_json
-    from claimtrack.queries.history import object_history
+    from claimtrack.queries.history import object_history, reference_names
 
     with read_session(ctx) as session:
         obj, rows = object_history(session, kind, ref)
+        names = {} if as_json else reference_names(session, rows)
         object_id = obj.id  # type: ignore[attr-defined]
         version = getattr(obj, "version", None)
     if as_json:
@@ -95,7 +114,8 @@ def _history(ctx: typer.Context, kind: str, ref: str, as_json: bool) -> None:
             {"object_type": kind, "object_id": object_id, "version": version, "events": [r.as_json() for r in rows]}
         )
         return
-    _render(rows, f"history of {kind} {object_id}" + (f" (version {version})" if version is not None else ""))
+    _render(rows, f"history of {kind} {object_id}" + (f" (version {version})" if version is not None else ""),
+            names)
 
 
 #: kind -> the help of `history KIND`
@@ -294,15 +314,16 @@ def log_show(
 ) -> None:
     """The change log feed: who changed what and when, oldest first."""
     from claimtrack.cli.output import emit_json
-    from claimtrack.queries.history import list_events
+    from claimtrack.queries.history import list_events, reference_names
 
     since_at = _parse_since(since)
     with read_session(ctx) as session:
         rows = list_events(session, since=since_at, user=user, action=action, limit=limit or None)
+        names = {} if as_json else reference_names(session, rows)
     if as_json:
         emit_json([row.as_json() for row in rows])
         return
-    _render(rows, "change log")
+    _render(rows, "change log", names)
 
 
 def _attach_log_commands() -> bool:

@@ -168,3 +168,30 @@ def object_history(session: Session, kind: str, ref: str) -> tuple[Base, list[Ev
             if isinstance(row.after, dict) and object_id in (row.after.get("merged_id"), row.after.get("survivor_id")):
                 own[row.id] = row
     return obj, [own[key] for key in sorted(own)]
+
+
+#: the columns of a before/after that name another record, with that record's kind; `history`
+#: shows their names beside the ids ("speaker: 'OVD-Info' (actor 2) → 'Leonid Volkov' (actor 3)")
+REFERENCES = {"speaker_id": "actor", "on_behalf_of_id": "actor", "outlet_id": "actor", "via_actor_id": "actor",
+              "reviewer_id": "actor", "claim_id": "claim"}
+
+
+def reference_names(session: Session, rows: list[EventRow]) -> dict[tuple[str, int], str]:
+    """(kind, id) -> the actor's name or the claim's text, for the records the updates among
+    `rows` changed a reference from or to."""
+    from claimtrack.models import Actor, Claim
+
+    wanted: dict[str, set[int]] = {"actor": set(), "claim": set()}
+    for row in rows:
+        if row.action != "update" or not isinstance(row.before, dict) or not isinstance(row.after, dict):
+            continue
+        for column, kind in REFERENCES.items():
+            values = (row.before.get(column), row.after.get(column))
+            if values[0] != values[1]:
+                wanted[kind].update(v for v in values if isinstance(v, int))
+    names: dict[tuple[str, int], str] = {}
+    for kind, model, label in (("actor", Actor, Actor.name), ("claim", Claim, Claim.text)):
+        if wanted[kind]:
+            for object_id, name in session.execute(select(model.id, label).where(model.id.in_(wanted[kind]))):
+                names[(kind, object_id)] = name
+    return names

@@ -187,7 +187,11 @@ def _verdict_checks(verdict: Any) -> None:
 
 def _statement_checks(st: Any) -> None:
     if st.quote is not None and st.speaker_id is None and st.speaker_descriptor is None:
-        raise InvalidInput("a quote needs a speaker or an anonymous descriptor; the reporter's own voice is not quoted")
+        raise InvalidInput("a quote needs a speaker or an anonymous descriptor; the reporter's own voice is not quoted"
+                           " (give --anonymous 'a former ally' when the speaker is unnamed)")
+    if st.speaker_id is not None and st.speaker_descriptor is not None:
+        raise InvalidInput("a statement has a speaker or an anonymous descriptor, not both: "
+                           "clear the descriptor with --anonymous '' (or the speaker with --speaker '')")
     if st.quote_kind is not None and st.quote is None:
         raise InvalidInput("a quote kind needs a quote")
     if st.quote is not None and st.quote_kind is None:
@@ -205,9 +209,13 @@ def _hop_checks(hop: Any) -> None:
                            f"clear that first with `claimtrack hop set-via {hop.id}`")
 
 
-def _specs() -> dict[str, tuple[Any, dict[str, Callable[[Session, Any, Any], dict[str, Any]]], Any]]:
-    """kind -> (model, field cleaners, cross-field check)."""
+def _specs(session: Session | None = None, *, create: bool = False, force: bool = False
+           ) -> dict[str, tuple[Any, dict[str, Callable[[Session, Any, Any], dict[str, Any]]], Any]]:
+    """kind -> (model, field cleaners, cross-field check). `create` (`--new`) lets a speaker,
+    on-behalf-of or outlet name that matches nobody create an actor; `force` lets it be a name
+    close to an existing one."""
     from claimtrack.models import Actor, Affiliation, ClaimRelation, Document, Hop, Statement
+    from claimtrack.services.reattribute import actor_field, claim_field, document_checks
     from claimtrack.vocab import ActorKind, DocumentKind, QuoteKind, RelationType, Stance
 
     return {
@@ -229,12 +237,17 @@ def _specs() -> dict[str, tuple[Any, dict[str, Callable[[Session, Any, Any], dic
             "cue": _text("cue"), "channel": _text("channel"), "context": _text("context"),
             "said": _partial("said"), "language": _text("language"), "original_text": _text("original_text"),
             "speaker_descriptor": _text("speaker_descriptor"), "key": _key(Statement, "statement"),
+            "speaker": actor_field("speaker_id", "--speaker", "person", create=create, force=force),
+            "on_behalf_of": actor_field("on_behalf_of_id", "--on-behalf-of", "organization", create=create,
+                                        force=force),
+            "claim": claim_field,
         }, _statement_checks),
         "document": (Document, {
             "title": _text("title"), "url": _document_url, "kind": _choice("kind", DocumentKind, "document kind"),
             "language": _text("language"), "author": _text("author"), "published": _partial("published"),
             "archive_url": _text("archive_url"), "key": _key(Document, "document"),
-        }, None),
+            "outlet": actor_field("outlet_id", "--outlet", "outlet", create=create, force=force),
+        }, document_checks(session) if session is not None else None),
         "hop": (Hop, {"cue": _text("cue"), "quote": _text("quote"), "is_primary": _flag("is_primary"),
                       "key": _key(Hop, "hop")}, _hop_checks),
         "actor": (Actor, {
@@ -256,14 +269,19 @@ def editable_fields(kind: str) -> list[str]:
     return list(_specs()[kind][1])
 
 
-def edit_object(session: Session, kind: str, obj: Any, given: dict[str, Any], *, expect_version: int) -> bool:
+def edit_object(session: Session, kind: str, obj: Any, given: dict[str, Any], *, expect_version: int,
+                create_missing: bool = False, force: bool = False) -> bool:
     """Change the given fields of a claim, verdict, statement, document, hop, actor, affiliation
     or relation.
 
     Only the fields given change; a stale `expect_version` or an unknown field is refused before
     anything is written. True when something changed (an `update` event records before/after).
+    A statement's speaker, on-behalf-of and claim and a document's outlet are names or refs
+    (claimtrack.services.reattribute): `create_missing` (`--new`) creates a missing actor, `force`
+    allows a near-duplicate name, and a statement made to repeat one already logged in the same
+    document is refused unless `force`.
     """
-    specs = _specs()
+    specs = _specs(session, create=create_missing, force=force)
     if kind not in specs:
         raise InvalidInput(f"unknown kind {kind!r}; expected one of: {', '.join(specs)}")
     _model, cleaners, check = specs[kind]
@@ -281,6 +299,10 @@ def edit_object(session: Session, kind: str, obj: Any, given: dict[str, Any], *,
         changes.update(cleaners[name](session, obj, value))
     if kind == "actor" and "name" in changes and changes["name"] != obj.name:
         _keep_name_resolvable(session, obj, changes["name"])
+    if kind == "statement" and not force:
+        from claimtrack.services.reattribute import refuse_repeat
+
+        refuse_repeat(session, obj, changes)
     return _apply(session, kind, obj, expect_version, changes, check)
 
 

@@ -177,7 +177,7 @@ def log_statement(
             result_created.append(f"document {document.id}")
 
     if document is not None and not document_created and not claim_result.created and not more.get("force"):
-        twin = _already_logged(session, claim_result.claim, speaker_actor, anonymous, stance_value, quote,
+        twin = already_logged(session, claim_result.claim, speaker_actor, anonymous, stance_value, quote,
                                said_date, document)
         if twin is not None:
             raise AlreadyExists(
@@ -214,11 +214,13 @@ def log_statement(
     )
 
 
-def _already_logged(session: Session, claim: Claim, speaker: Actor | None, descriptor: str | None, stance: str,
-                    quote: str | None, said: PartialDate | None, document: Document) -> Statement | None:
-    """A live statement this log line would repeat: same speaker (or descriptor), claim, stance and
-    quote, reported in the same document, said on the same date or on an unknown one. Logging the
-    same line twice is the commonest slip, and it would count the speaker twice."""
+def already_logged(session: Session, claim: Claim, speaker: Actor | None, descriptor: str | None, stance: str,
+                   quote: str | None, said: PartialDate | None, document: Document,
+                   exclude: int | None = None) -> Statement | None:
+    """A live statement (other than `exclude`) this log line would repeat: same speaker (or
+    descriptor), claim, stance and quote, reported in the same document, said on the same date or
+    on an unknown one. Logging the same line twice is the commonest slip, and it would count the
+    speaker twice; `statement edit` runs the same check on the statement an edit would make."""
     from sqlalchemy import select
 
     # the claim and document were resolved live already, so the statuses are all queries/live.py's
@@ -226,6 +228,8 @@ def _already_logged(session: Session, claim: Claim, speaker: Actor | None, descr
     query = (select(Statement).join(Hop, Hop.statement_id == Statement.id)
              .where(Hop.document_id == document.id, Hop.status == "normal", Statement.claim_id == claim.id,
                     Statement.stance == stance, Statement.status == "normal"))
+    if exclude is not None:
+        query = query.where(Statement.id != exclude)
     query = query.where(Statement.speaker_id == speaker.id) if speaker is not None else query.where(
         Statement.speaker_id.is_(None),
         Statement.speaker_descriptor == descriptor if descriptor else Statement.speaker_descriptor.is_(None))

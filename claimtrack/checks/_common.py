@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from claimtrack.checks import ObjectRef, Scope
@@ -63,6 +63,15 @@ def scope_hops(query: Any, scope: Scope) -> Any:
     if scope.hop_id is not None:
         query = query.where(Hop.id == scope.hop_id)
     return query
+
+
+def relies_on_no_hop(scope: Scope) -> Any:
+    """`via_hop_id IS NULL`; in a narrowed scope written so no index can serve it: without
+    statistics SQLite otherwise starts from every hop that relies on none (half of them) instead of
+    from the few statements in scope (0.8 s instead of milliseconds for one claim at 200k)."""
+    if scope.whole:
+        return Hop.via_hop_id.is_(None)
+    return func.coalesce(Hop.via_hop_id, 0) == 0
 
 
 def who(speaker: str | None, descriptor: str | None) -> str:

@@ -6,7 +6,7 @@ from itertools import compress, groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session, aliased
 
 from claimtrack.checks import ObjectRef, Problem, Scope
@@ -14,6 +14,7 @@ from claimtrack.checks._common import (
     chunks,
     claim_ref,
     document_label,
+    relies_on_no_hop,
     scope_hops,
     scope_statements,
     snippet,
@@ -58,7 +59,7 @@ def no_primary_source(session: Session, scope: Scope) -> list[Problem]:
         .join(Document, Document.id == Hop.document_id)
         .outerjoin(outlet, outlet.id == Document.outlet_id)
         .outerjoin(speaker, speaker.id == Statement.speaker_id)
-        .where(_relies_on_no_hop(scope), Hop.is_primary.is_(False), ~has_primary)
+        .where(relies_on_no_hop(scope), Hop.is_primary.is_(False), ~has_primary)
         # the reporter's own voice has no "own words" to reach: `unattributed` covers it
         .where((Statement.speaker_id.is_not(None)) | (Statement.speaker_descriptor.is_not(None)))
         .order_by(Statement.id, Hop.id),
@@ -73,15 +74,6 @@ def no_primary_source(session: Session, scope: Scope) -> list[Problem]:
         problems.append(Problem.lazy("no-primary-source", "warning", f"no-primary-source:statement:{sid}",
                                      _no_primary_parts, sid, claim_id, text, speaker_name, descriptor, channel, ends))
     return problems
-
-
-def _relies_on_no_hop(scope: Scope) -> Any:
-    """`via_hop_id IS NULL`; in a narrowed scope written so no index can serve it: without
-    statistics SQLite otherwise starts from every hop that relies on none (half of them) instead of
-    from the few statements in scope (0.8 s instead of milliseconds for one claim at 200k)."""
-    if scope.whole:
-        return Hop.via_hop_id.is_(None)
-    return func.coalesce(Hop.via_hop_id, 0) == 0
 
 
 def _no_primary_parts(sid: int, claim_id: int, text: str | None, speaker_name: str | None, descriptor: str | None,

@@ -31,6 +31,7 @@ from claimtrack.checks._common import (
     claim_ref,
     document_label,
     in_chunks,
+    relies_on_no_hop,
     scope_hops,
     snippet,
     statement_ref,
@@ -382,7 +383,7 @@ def linked_by_name_only(session: Session, scope: Scope) -> list[Problem]:
     named = scope_hops(
         select(Hop.id.label("hop_id"), item.label("item_id"), own_words.label("primary_id"))
         .join(Statement, Statement.id == Hop.statement_id)
-        .where(Hop.via_hop_id.is_(None), Hop.via_actor_id.is_not(None), Hop.is_primary.is_(False)),
+        .where(relies_on_no_hop(scope), Hop.via_actor_id.is_not(None), Hop.is_primary.is_(False)),
         scope,
     )
     if not scope.whole:

@@ -45,7 +45,7 @@ def test_speaker_names_resolve_as_log_resolves_them(cli: Any) -> None:
     result = cli("statement", "edit", "1", "--expect-version", "1", "--speaker", "Dmitri Peskof", "--new")
     assert result.exit_code == 1 and "did you mean 'Dmitry Peskov'?" in result.stderr
     result = cli("statement", "edit", "1", "--expect-version", "1", "--speaker", "Ilya Yashin")
-    assert result.exit_code == 1 and "no actor named 'Ilya Yashin' (use --new to create it)" in result.stderr
+    assert result.exit_code == 1 and "--speaker: no actor named 'Ilya Yashin' (use --new to create it)" in result.stderr
     cli.ok("statement", "edit", "1", "--expect-version", "1", "--speaker", "Ilya Yashin", "--new")
     assert cli.json("statement", "show", "1")["speaker"] == "Ilya Yashin"
     cli.ok("statement", "edit", "1", "--expect-version", "2", "--speaker", "Dmitri Peskof", "--new", "--force")

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from claimtrack.dates import PartialDate
-from claimtrack.errors import AlreadyExists, InvalidInput
+from claimtrack.errors import AlreadyExists, Ambiguous, InvalidInput, NotFound
 from claimtrack.models import Actor, Claim, Document, Hop, Statement
 
 Cleaner = Callable[[Session, Any, Any], dict[str, Any]]
@@ -34,7 +34,14 @@ def actor_field(column: str, option: str, kind: str, *, create: bool, force: boo
     def clean(session: Session, obj: Any, value: Any) -> dict[str, Any]:
         from claimtrack.services.resolve import resolve_optional
 
-        actor = resolve_optional(session, value, create=create, kind=kind, allow_similar=force, option=option)
+        try:
+            actor = resolve_optional(session, value, create=create, kind=kind, allow_similar=force, option=option)
+        except Ambiguous as exc:  # say which of the name options it was
+            if str(exc).startswith(f"{option}:"):
+                raise
+            raise Ambiguous(f"{option}: {exc}", exc.candidates) from None
+        except NotFound as exc:
+            raise NotFound(f"{option}: {exc}") from None
         return {column: actor.id if actor is not None else None}
     return clean
 
@@ -46,7 +53,10 @@ def live_claim(session: Session, ref: Any) -> Claim:
 
     if ref is None or not str(ref).strip():
         raise InvalidInput("--claim cannot be cleared: a statement is always about a claim; give a claim's id or key")
-    claim = get_claim(session, ref)
+    try:
+        claim = get_claim(session, ref)
+    except NotFound as exc:
+        raise NotFound(f"--claim: {exc}") from None
     if claim.merged_into_id is not None:
         survivor = claim
         seen: set[int] = set()

@@ -162,7 +162,9 @@ def test_audit_since_last_remembers_per_user_how_far_it_got(cli: Any, database: 
     with database.read() as session:
         head = max(e for (e,) in session.execute(select(AuditMark.event_id)))
     out = cli.ok("audit", "--since-last", "--fail-on", "never").stdout
-    assert "Re-checked 1 claim changed by events" in out
+    # the logged article has no URL: the document's own finding is re-checked with the claim's
+    assert "Re-checked 1 claim and 1 document changed by events" in out
+    assert "unfindable-document" in out and "has neither a URL nor an archived copy" in out
     with database.read() as session:
         marks = {m.user: m.event_id for m in session.scalars(select(AuditMark))}
     assert len(marks) == 1 and next(iter(marks.values())) > head
@@ -172,6 +174,35 @@ def test_audit_since_last_remembers_per_user_how_far_it_got(cli: Any, database: 
     cli.ok("audit", "--fail-on", "never")
     with database.read() as session:
         assert {m.user: m.event_id for m in session.scalars(select(AuditMark))} == marks
+
+
+def test_a_changed_document_is_re_checked_by_itself(database: Any) -> None:
+    """A document's own finding (unfindable-document) follows the document: an outlet set later
+    changes its message, and the incremental audit lists it as the whole audit does."""
+    from claimtrack.checks import Scope, run_audit
+    from claimtrack.checks.incremental import changed, head_event_id
+    from claimtrack.services.documents import add_document
+    from claimtrack.services.edits import edit_object
+
+    with database.write() as session:
+        doc = add_document(session, title="A page nobody kept").document
+        doc_id = doc.id
+        mark = head_event_id(session)
+    with database.write() as session:
+        from claimtrack.models import Document
+
+        doc = session.get(Document, doc_id)
+        edit_object(session, "document", doc, {"title": "A page nobody kept (renamed)"}, expect_version=doc.version)
+    with database.read() as session:
+        found = changed(session, mark)
+        assert found is not None and doc_id in found[1]
+        claims, documents = found
+        whole = {p.key: p.as_dict() for p in run_audit(session) if p.rule == "unfindable-document"}
+        narrowed = {p.key: p.as_dict() for p in run_audit(session, Scope(claim_ids=frozenset(claims),
+                                                                           document_ids=frozenset(documents)))
+                    if p.rule == "unfindable-document"}
+    key = f"unfindable-document:document:{doc_id}"
+    assert narrowed == {key: whole[key]} and "renamed" in whole[key]["message"]
 
 
 def test_since_last_cannot_be_narrowed(cli: Any, snapshot: Any) -> None:

@@ -135,12 +135,15 @@ class Scope:
     hop_id: int | None = None
     # several claims: what `audit --since-last` re-checks (the claims that changed)
     claim_ids: frozenset[int] | None = None
+    # with claim_ids, the documents that changed: their own findings (unfindable-document) are
+    # re-checked too; the rules over statements and hops go by claim_ids alone
+    document_ids: frozenset[int] | None = None
 
     @property
     def whole(self) -> bool:
         """True when nothing narrows the audit."""
         return (self.claim_id is None and self.document_id is None and self.statement_id is None
-                and self.hop_id is None and self.claim_ids is None)
+                and self.hop_id is None and self.claim_ids is None and self.document_ids is None)
 
 
 def scope_for_key(key: str) -> Scope | None:

@@ -60,6 +60,13 @@ def head_event_id(session: Session) -> int:
 def changed_claims(session: Session, after_event_id: int, up_to: int | None = None) -> set[int] | None:
     """The claims whose audit findings the events after `after_event_id` (up to `up_to`) may
     have changed, or None when only a whole audit can tell (unknown events, too many claims)."""
+    found = changed(session, after_event_id, up_to)
+    return None if found is None else found[0]
+
+
+def changed(session: Session, after_event_id: int, up_to: int | None = None) -> tuple[set[int], set[int]] | None:
+    """(claims, documents) whose findings the events after `after_event_id` may have changed:
+    the documents for the rules about a document itself (unfindable-document); None as above."""
     query = select(Event.object_type, Event.object_id, Event.before, Event.after).where(Event.id > after_event_id)
     if up_to is not None:
         query = query.where(Event.id <= up_to)
@@ -132,8 +139,9 @@ def _named_in(state: Any, own: set[int], changes: Changes, into: dict[str, set[i
                 rows.update(i for i in ids if isinstance(i, int))
 
 
-def resolve(session: Session, changes: Changes) -> set[int] | None:
-    """The claims behind the changed rows (see the module docstring), or None when too many."""
+def resolve(session: Session, changes: Changes) -> tuple[set[int], set[int]] | None:
+    """The claims behind the changed rows (see the module docstring) and the changed documents
+    (named by an event, an import, or an actor that published them), or None when too many."""
     claims = set(changes.claims)
     statements = set(changes.statements)
     hops = set(changes.hops)
@@ -142,7 +150,7 @@ def resolve(session: Session, changes: Changes) -> set[int] | None:
         if last - first + 1 > MAX_CLAIMS * 20:
             return None  # a bulk import: the whole audit is the cheaper answer
         ids = set(range(first, last + 1))
-        {"claims": claims, "statements": statements, "hops": hops}.get(table, set()).update(ids)
+        {"claims": claims, "statements": statements, "hops": hops, "documents": documents}.get(table, set()).update(ids)
     for actors in chunks(changes.actors):
         statements.update(_ids(session, select(Statement.id), or_(Statement.speaker_id.in_(actors),
                                                                    Statement.on_behalf_of_id.in_(actors))))
@@ -163,7 +171,9 @@ def resolve(session: Session, changes: Changes) -> set[int] | None:
         claims.update(session.scalars(select(Statement.claim_id).where(Statement.id.in_(chunk))))
         if len(claims) > MAX_CLAIMS:
             return None
-    return claims if len(claims) <= MAX_CLAIMS else None
+    if len(claims) > MAX_CLAIMS or len(documents) > MAX_CLAIMS:
+        return None
+    return claims, documents
 
 
 def _relying_on(session: Session, hop_ids: set[int]) -> set[int]:

@@ -114,15 +114,19 @@ def unfindable_document(session: Session, scope: Scope) -> list[Problem]:
     query = (select(Document.id, outlet.name, Document.title).outerjoin(outlet, outlet.id == Document.outlet_id)
              .where(Document.url.is_(None), Document.archive_url.is_(None), live_document()).order_by(Document.id))
     if scope.document_id is not None:
-        query = query.where(Document.id == scope.document_id)
+        rows = list(session.execute(query.where(Document.id == scope.document_id)))
+    elif scope.document_ids is not None:
+        rows = list(in_chunks(session, query, Document.id, scope.document_ids))
     elif not scope.whole:
         return []
+    else:
+        rows = list(session.execute(query))
     return [Problem("unfindable-document", "info",
                     f"{document_label(doc_id, name, title)} has neither a URL nor an archived copy: "
                     "add one (`document edit ID --url …` or `--archive-url …`) so it can be read again.",
                     [ObjectRef("document", doc_id, document_label(doc_id, name, title))],
                     f"unfindable-document:document:{doc_id}")
-            for doc_id, name, title in session.execute(query)]
+            for doc_id, name, title in rows]
 
 
 def undated_statement(session: Session, scope: Scope) -> list[Problem]:

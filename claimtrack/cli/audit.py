@@ -135,7 +135,7 @@ def audit(
 def _since_last(ctx: typer.Context, session: Any) -> tuple[int, Any, str]:
     """(the newest event, the scope to audit or None for nothing, a one-line note) for --since-last."""
     from claimtrack.checks import Scope
-    from claimtrack.checks.incremental import changed_claims, head_event_id
+    from claimtrack.checks.incremental import changed, head_event_id
     from claimtrack.cli.context import app_context
     from claimtrack.services.audit_marks import audit_mark
 
@@ -145,14 +145,18 @@ def _since_last(ctx: typer.Context, session: Any) -> tuple[int, Any, str]:
         return head, Scope(), f"First --since-last audit: checked everything (up to event {head})."
     if mark >= head:
         return head, None, f"Nothing changed since your last audit (event {mark})."
-    claims = changed_claims(session, mark, head)
+    found = changed(session, mark, head)
     events = f"event {head}" if head == mark + 1 else f"events {mark + 1}-{head}"
-    if claims is None:
+    if found is None:
         return head, Scope(), f"Checked everything: {events} changed too much to narrow the audit."
-    if not claims:
+    claims, documents = found
+    if not claims and not documents:
         return head, None, f"Nothing to re-check: {events} changed nothing the audit reads."
-    return head, Scope(claim_ids=frozenset(claims)), (
-        f"Re-checked {len(claims)} claim{'s' if len(claims) != 1 else ''} changed by {events}.")
+    what = [f"{len(claims)} claim{'s' if len(claims) != 1 else ''}"] if claims else []
+    if documents:
+        what.append(f"{len(documents)} document{'s' if len(documents) != 1 else ''}")
+    return head, Scope(claim_ids=frozenset(claims), document_ids=frozenset(documents)), (
+        f"Re-checked {' and '.join(what)} changed by {events}.")
 
 
 @audit_app.command("ack")

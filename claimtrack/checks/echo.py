@@ -183,13 +183,9 @@ def _quoter(statement: Any, doc: Any, quotes_own_words: Any) -> Any:
     )
 
 
-def _start_joins() -> tuple[Any, Any, Any, Any]:
-    """The start hop with its statement and document."""
-    start = _hops.alias("start_hop")
-    statement = _statements.alias("start_statement")
-    doc = _documents.alias("start_doc")
-    joined = start.join(statement, statement.c.id == start.c.statement_id).join(doc, doc.c.id == start.c.document_id)
-    return joined, start, statement, doc
+def _start_aliases() -> tuple[Any, Any, Any]:
+    """The start hop, its statement and its document."""
+    return _hops.alias("start_hop"), _statements.alias("start_statement"), _documents.alias("start_doc")
 
 
 # ----------------------------------------------------------------------------- the two walks
@@ -234,14 +230,18 @@ def _ends_backward(scope: Scope) -> Any:
     end = _hops.alias("walk_end")
     items = _item_origins(select(walk.c.cur_id))
     origin, kind = _end_values(end, items)
-    joined, start_hop, statement, start_doc = _start_joins()
+    start_hop, statement, start_doc = _start_aliases()
     relied = _hops.alias("relied_on")
     quotes = ((walk.c.start_hop == end.c.id) & _quotes_as_named(kind, origin)) | relied.c.is_primary.is_(True)
     return (
         select(walk.c.claim_id, start_hop.c.document_id.label("start_doc"), origin.label("origin"),
                _quoter(statement, start_doc, quotes).label("quoter"))
         .select_from(walk.join(end, end.c.id == walk.c.cur_id).outerjoin(items, items.c.for_hop == end.c.id)
-                     .join(joined, start_hop.c.id == walk.c.start_hop)
+                     # joined one by one, not as a parenthesized join: PostgreSQL built that whole
+                     # join (all 1.8 M hops) before meeting the few walked rows
+                     .join(start_hop, start_hop.c.id == walk.c.start_hop)
+                     .join(statement, statement.c.id == start_hop.c.statement_id)
+                     .join(start_doc, start_doc.c.id == start_hop.c.document_id)
                      .outerjoin(relied, relied.c.id == start_hop.c.via_hop_id))
         .where(end.c.via_hop_id.is_(None))
         .subquery("echo_ends")

@@ -98,7 +98,7 @@ def test_an_unexpected_error_is_contained(shell, monkeypatch):
         session.execute(__import__("sqlalchemy").text("SELECT 1"))
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(stats, "count_objects", broken)
+    monkeypatch.setattr(stats, "tally", broken)
     code, _, err = run(shell, "stats")
     assert code == 1 and "unexpected RuntimeError: boom" in err
     assert all(engine.pool.checkedout() == 0 for engine in shell.context.database._engines.values())

@@ -17,11 +17,10 @@ def stats(
 
     Retracted, deprecated and merged records are kept but not counted; they are listed apart
     (JSON: "retired")."""
-    from claimtrack.queries.stats import count_objects, count_retired
+    from claimtrack.queries.stats import tally
 
     with read_session(ctx) as session:
-        counts = count_objects(session)
-        retired = count_retired(session)
+        counts, retired = tally(session)
     if as_json:
         from claimtrack.cli.output import emit_json
 

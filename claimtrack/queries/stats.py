@@ -54,15 +54,24 @@ def _count(session: Session, model: Any, condition: Any = None) -> int:
     return session.scalar(query) or 0
 
 
+def tally(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+    """(live, retired) records of each kind, one statement per kind: `count_objects` and
+    `count_retired` together, as `claimtrack stats` shows them (each kind's table is read once)."""
+    live: dict[str, int] = {}
+    retired: dict[str, int] = {}
+    for name, model in COUNTED.items():
+        condition = _LIVE.get(name)
+        if condition is None:
+            live[name] = _count(session, model)
+            continue
+        total, alive = session.execute(select(func.count(), func.count().filter(condition)).select_from(model)).one()
+        live[name], retired[name] = alive, total - alive
+    retired["affiliations"] = _count(session, Affiliation, Affiliation.status != "normal")
+    return live, retired
+
+
 def count_objects(session: Session) -> dict[str, int]:
     """Live records of each kind: not retracted, deprecated or merged (a statement also needs a
     live claim, a hop a live document; a relation is confirmed or suggested). Events: all."""
     return {name: _count(session, model, _LIVE.get(name)) for name, model in COUNTED.items()}
 
-
-def count_retired(session: Session) -> dict[str, int]:
-    """The records kept but not counted, per kind (rejected suggestions count as retired relations)."""
-    retired = {name: _count(session, model) - _count(session, model, _LIVE[name])
-               for name, model in COUNTED.items() if name in _LIVE}
-    retired["affiliations"] = _count(session, Affiliation, Affiliation.status != "normal")
-    return retired

@@ -33,8 +33,9 @@ def test_a_wrong_speaker_is_corrected_in_place(cli: Any, monkeypatch: Any) -> No
     assert [r["document_id"] for r in st["reported_in"]] == [1]  # the hop stays
     event = cli.json("history", "statement", "1")["events"][-1]
     assert (event["action"], event["before"]["speaker_id"], event["after"]["speaker_id"]) == ("update", 1, 2)
-    assert "speaker: 'Maria Zakharova' (actor 1) → 'Dmitry Peskov' (actor 2)" in cli.ok("history", "statement",
-                                                                                           "1").stdout
+    wide = {"COLUMNS": "200"}  # the change is one table cell: at a narrow terminal it wraps
+    assert "speaker: 'Maria Zakharova' (actor 1) → 'Dmitry Peskov' (actor 2)" in cli.ok(
+        "history", "statement", "1", env=wide).stdout
     assert cli.json("report", "speaker", "Dmitry Peskov")["statements_total"] == 1
     assert cli.json("report", "speaker", "Maria Zakharova")["statements_total"] == 0
     cli.ok("log", "verify")
@@ -104,7 +105,8 @@ def test_a_documents_outlet_is_corrected(cli: Any, monkeypatch: Any) -> None:
     cli.ok("document", "edit", "1", "--expect-version", "1", "--outlet", "RIA Novosti", "--new")
     doc = cli.json("document", "show", "1")
     assert (doc["outlet"], doc["version"]) == ("RIA Novosti", 2)
-    assert "outlet: 'TASS' (actor 4) → 'RIA Novosti' (actor 5)" in cli.ok("history", "document", "1").stdout
+    assert "outlet: 'TASS' (actor 4) → 'RIA Novosti' (actor 5)" in cli.ok(
+        "history", "document", "1", env={"COLUMNS": "200"}).stdout  # one table cell: it wraps when narrow
     cli.ok("document", "edit", "1", "--expect-version", "2", "--outlet", "")  # it has a URL: still found
     assert cli.json("document", "show", "1")["outlet"] is None
     cli.ok("log", "verify")

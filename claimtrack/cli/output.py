@@ -13,21 +13,31 @@ if TYPE_CHECKING:
     console: Console
     err_console: Console
 
-_consoles: dict[str, Any] = {}
+_consoles: dict[tuple[str, tuple[str | None, ...]], Any] = {}
+
+#: the variables Rich reads once, when a Console is made (width, height, colour, terminal)
+_CONSOLE_ENV = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM", "COLORTERM", "TTY_COMPATIBLE",
+                "TTY_INTERACTIVE")
 
 
 def __getattr__(name: str) -> Any:
     """`console` and `err_console`, made on first use: `--json` output never imports Rich.
 
     Every str these consoles are handed is shown literally (claimtrack.reports.text): user text
-    can never act as markup or reach the terminal as a control sequence."""
+    can never act as markup or reach the terminal as a control sequence. A console is kept per
+    environment it was made in: Rich reads COLUMNS and the colour variables only when a Console
+    is made, and one process runs many commands (the shell, the tests' runner), each with the
+    environment of its own call."""
     if name not in ("console", "err_console"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    if name not in _consoles:
+    import os
+
+    key = (name, tuple(os.environ.get(variable) for variable in _CONSOLE_ENV))
+    if key not in _consoles:
         from claimtrack.reports.text import make_console
 
-        _consoles[name] = make_console(stderr=name == "err_console")
-    return _consoles[name]
+        _consoles[key] = make_console(stderr=name == "err_console")
+    return _consoles[key]
 
 
 def _default(value: Any) -> Any:

@@ -23,7 +23,7 @@ server) and the server's own (the fork), read from `status` before and after eac
 floor rows (`import sqlalchemy.orm`, `import claimtrack.models` + mapper configuration, the
 launcher alone) say how much of a miss no claimtrack code can remove.
 
-sqlite-utils is only the yardstick: `pip install sqlite-utils` into the venv (not a dependency).
+sqlite-utils is only the yardstick: `pip install -e '.[bench]'` (not a dependency of claimtrack).
 """
 
 from __future__ import annotations
@@ -304,7 +304,7 @@ def _measure(args: Any, results: Any, row_type: Any, claimtrack: str, demos: dic
         return
     tool = _sqlite_utils()
     if tool is None:
-        results.skip("start-up ratios to sqlite-utils", "sqlite-utils is not installed (pip install sqlite-utils)")
+        results.skip("start-up ratios to sqlite-utils", "sqlite-utils is not installed (pip install -e '.[bench]')")
         return
     baseline = [tool, "tables", demos["sqlite"]]
     base_what = "sqlite-utils tables"

@@ -15,7 +15,7 @@ from alembic import context
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from claimtrack.models import Base
+from claimtrack.models import PARTIAL_INDEXES, Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -28,6 +28,8 @@ FTS_MARK = "_fts"
 def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
     if name and FTS_MARK in name:
         return False
+    if type_ == "index" and reflected and compare_to is None and name in PARTIAL_INDEXES:
+        return False  # created by a migration only (claimtrack.models.PARTIAL_INDEXES says why)
     if type_ == "index" and not reflected:
         # an index the models build on one backend only (`Index(...).ddl_if(dialect=...)`)
         only_on = getattr(getattr(obj, "_ddl_if", None), "dialect", None)

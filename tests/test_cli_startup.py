@@ -69,6 +69,8 @@ def test_stats_imports_only_what_it_uses(demo_file):
         "claimtrack.cli.stats"}
     assert other_commands == set(), "stats loaded other command modules"
     assert not any(m == "rich" or m.startswith("rich.") for m in modules), "--json needs no Rich"
+    # a partial index declared with dialect kwargs made SQLAlchemy import every dialect so named
+    assert "sqlalchemy.dialects.postgresql" not in modules, "a SQLite command imported the PostgreSQL dialect"
 
 
 @pytest.mark.parametrize("argv", [["report", "claim", "1", "--json"], ["claim", "show", "1", "--json"],

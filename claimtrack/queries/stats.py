@@ -55,8 +55,8 @@ def _count(session: Session, model: Any, condition: Any = None) -> int:
 
 
 def tally(session: Session) -> tuple[dict[str, int], dict[str, int]]:
-    """(live, retired) records of each kind, one statement per kind: `count_objects` and
-    `count_retired` together, as `claimtrack stats` shows them (each kind's table is read once)."""
+    """(live, retired) records of each kind, as `claimtrack stats` shows them: one statement per
+    kind counts both (rejected suggestions count as retired relations)."""
     live: dict[str, int] = {}
     retired: dict[str, int] = {}
     for name, model in COUNTED.items():

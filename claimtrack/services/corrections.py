@@ -30,11 +30,11 @@ def kind_of(obj: Base) -> str:
     return "relation" if name == "claim_relation" else name
 
 
-M = TypeVar("M", Actor, Document)
+M = TypeVar("M", Actor, Claim, Document)
 
 
 def survivor(session: Session, obj: M) -> M:
-    """Follow merged_into_id to the actor or document that absorbed this one."""
+    """Follow merged_into_id to the actor, claim or document that absorbed this one."""
     seen: set[int] = set()
     while obj.merged_into_id is not None and obj.id not in seen:
         seen.add(obj.id)

@@ -49,7 +49,7 @@ def actor_field(column: str, option: str, kind: str, *, create: bool, force: boo
 def live_claim(session: Session, ref: Any) -> Claim:
     """The claim `--claim` names (id or key), refused when it is retired or merged into another."""
     from claimtrack.queries.lookup import get_claim
-    from claimtrack.services.corrections import RETIRED
+    from claimtrack.services.corrections import RETIRED, survivor
 
     if ref is None or not str(ref).strip():
         raise InvalidInput("--claim cannot be cleared: a statement is always about a claim; give a claim's id or key")
@@ -58,13 +58,8 @@ def live_claim(session: Session, ref: Any) -> Claim:
     except NotFound as exc:
         raise NotFound(f"--claim: {exc}") from None
     if claim.merged_into_id is not None:
-        survivor = claim
-        seen: set[int] = set()
-        while survivor.merged_into_id is not None and survivor.id not in seen:
-            seen.add(survivor.id)
-            survivor = session.get_one(Claim, survivor.merged_into_id)
-        raise InvalidInput(f"--claim: claim {claim.id} was merged into claim {survivor.id}; "
-                           f"give --claim {survivor.id}")
+        final = survivor(session, claim)
+        raise InvalidInput(f"--claim: claim {claim.id} was merged into claim {final.id}; give --claim {final.id}")
     if claim.status in RETIRED:
         reason = f" ({claim.status_reason})" if claim.status_reason else ""
         raise InvalidInput(f"--claim: claim {claim.id} is {claim.status}{reason}; a statement cannot be "

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from claimtrack.checks import shared
 from claimtrack.models import Document, Hop
+from claimtrack.queries.live import NORMAL
 
-NORMAL = "normal"
 _BATCH = 20_000
 
 

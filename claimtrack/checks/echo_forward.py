@@ -20,8 +20,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from claimtrack.checks._hoptable import NORMAL, HopTable, columns, hop_table
+from claimtrack.checks._hoptable import HopTable, columns, hop_table
 from claimtrack.models import Actor, Document, Statement
+from claimtrack.queries.live import NORMAL
 
 # walk states of a hop
 _UNSEEN, _ON_PATH, _DONE, _NO_ORIGIN = 0, 1, 2, 3
